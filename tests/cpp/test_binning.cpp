@@ -10,7 +10,7 @@ using tealeaves::EventSeries;
 using tealeaves::SeriesOptions;
 using tealeaves::spectral::bin_events;
 
-TEST_CASE("bins are left-closed; an event at the window end joins the last bin") {
+TEST_CASE("bins are left-closed, and an event at the window end joins the last bin") {
   SeriesOptions o;
   o.start = 0.0;
   o.end = 10.0;
@@ -49,7 +49,7 @@ TEST_CASE("gaps lower the exposure of the bins they cover") {
   CHECK(b.exposure[3] == doctest::Approx(1.0));
 }
 
-TEST_CASE("multiplicities are counted; a single event gives one bin") {
+TEST_CASE("multiplicities are counted, and a single event gives one bin") {
   SeriesOptions o;
   o.duplicates = tealeaves::DuplicatePolicy::collapse;
   o.duplicate_tolerance = 0.1;
