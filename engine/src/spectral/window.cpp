@@ -24,7 +24,8 @@ std::array<double, 3> cosine_coefficients(Window window) {
 
 std::vector<double> make_window(Window window, std::size_t n) {
   std::vector<double> w(n, 1.0);
-  if (window == Window::boxcar || n == 0) return w;
+  // Like scipy, a window of one sample is [1]: a taper needs at least two points.
+  if (window == Window::boxcar || n <= 1) return w;
   const auto a = cosine_coefficients(window);
   const double step = 2.0 * std::numbers::pi / static_cast<double>(n);
   for (std::size_t k = 0; k < n; ++k) {

@@ -1,0 +1,62 @@
+"""tealeaves: is this lookup pattern a machine, a person, or chance?
+
+Statistics for DNS lookup event series on a C++ engine (FFTW, Eigen, Boost.Math).
+"""
+
+from __future__ import annotations
+
+try:
+    from . import _core  # noqa: F401
+except ImportError as exc:  # pragma: no cover - only without a build
+    raise ImportError(
+        "tealeaves' compiled engine (tealeaves._core) is missing or failed to load. "
+        "Install the package with `pip install .` from the source tree (it builds the C++ "
+        "engine; needs libfftw3-dev, libeigen3-dev, libboost-dev), or run `scripts/dev setup`. "
+        f"Original error: {exc}"
+    ) from exc
+
+from .results import ACFResult, BinnedCounts, LjungBoxResult, Spectrum
+from .series import EventSeries
+from .spectral import (
+    acf,
+    bin_events,
+    clear_plan_cache,
+    ljung_box,
+    next_fast_size,
+    periodogram,
+    plan_cache_stats,
+    prepare_plans,
+    welch,
+)
+
+__version__ = "0.1.0"
+
+_LAZY = {"read_log": "io", "group_series": "io"}  # these pull in pandas; import on first use
+
+
+def __getattr__(name: str):  # PEP 562
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'tealeaves' has no attribute {name!r}")
+
+__all__ = [
+    "ACFResult",
+    "BinnedCounts",
+    "EventSeries",
+    "LjungBoxResult",
+    "Spectrum",
+    "__version__",
+    "acf",
+    "bin_events",
+    "clear_plan_cache",
+    "group_series",
+    "ljung_box",
+    "next_fast_size",
+    "periodogram",
+    "plan_cache_stats",
+    "prepare_plans",
+    "read_log",
+    "welch",
+]

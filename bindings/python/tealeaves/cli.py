@@ -1,0 +1,138 @@
+"""The ``tealeaves`` command.
+
+Exit codes: 0 success, 2 bad usage or unreadable input, 1 an unexpected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from . import __version__
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tealeaves",
+        description="Is this lookup pattern a machine, a person, or chance?",
+    )
+    parser.add_argument("--version", action="version", version=f"tealeaves {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    analyze = commands.add_parser(
+        "analyze", help="series in a DNS log and their strongest spectral peaks",
+        description="Read a Zeek dns.log (TSV or JSON lines) or a CSV, group the lookups by "
+        "(client, qname) and report each series' strongest periodogram peaks with p-values. "
+        "Without LOG, the bundled sample is analysed.",
+    )
+    analyze.add_argument("log", nargs="?", help="log file (default: the bundled sample)")
+    analyze.add_argument("--format", default="auto",
+                         choices=("auto", "zeek", "zeek-tsv", "zeek-json", "json", "csv"))
+    analyze.add_argument("--client", help="only this client")
+    analyze.add_argument("--qname", help="only this name")
+    analyze.add_argument("--min-events", type=int, default=20,
+                         help="skip series with fewer events (default 20)")
+    analyze.add_argument("--bin-width", type=float, default=None,
+                         help="seconds per bin for the spectrum (default: automatic)")
+    analyze.add_argument("--top", type=int, default=3, help="peaks per series (default 3)")
+    analyze.add_argument("--max-series", type=int, default=20,
+                         help="report at most this many series, largest first (default 20)")
+    analyze.add_argument("--json", action="store_true", help="write JSON to standard output")
+    commands.add_parser("demo", help="analyze the bundled sample log")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "demo":
+        args = _parser().parse_args(["analyze"])
+    try:
+        return _analyze(args)
+    except (OSError, ValueError, TypeError) as exc:
+        print(f"tealeaves: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    import warnings
+
+    from .analyze import NULL_DESCRIPTION, summarize_series
+    from .datasets import sample_path
+    from .io import group_series, read_log
+
+    path = args.log or str(sample_path())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # rejected lines are reported below, in full
+        frame = read_log(path, format=args.format)
+    info = frame.attrs["ingest"]
+    if args.client is not None:
+        frame = frame[frame["client"] == args.client]
+    if args.qname is not None:
+        frame = frame[frame["qname"] == args.qname]
+    groups = group_series(frame, min_events=max(args.min_events, 1), duplicates="keep")
+    selected = list(groups.items())[: args.max_series]
+    summaries = [
+        summarize_series(series, client, qname, top=args.top, bin_width=args.bin_width)
+        for (client, qname), series in selected
+    ]
+    if args.json:
+        _print_json(path, info, summaries, len(groups), NULL_DESCRIPTION)
+    else:
+        _print_text(path, info, summaries, len(groups), args, NULL_DESCRIPTION)
+    return EXIT_OK
+
+
+def _print_json(path: str, info: dict[str, Any], summaries: list[Any], n_groups: int,
+                null: str) -> None:
+    document = {
+        "tool": "tealeaves", "version": __version__,
+        "input": {"path": path, **{k: v for k, v in info.items() if k != "path"}},
+        "null": null, "n_series": n_groups,
+        "series": [s.to_dict() for s in summaries],
+    }
+    document["input"]["rejected"] = [list(r) for r in info["rejected"]]
+    json.dump(document, sys.stdout, indent=2)
+    print()
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 86400 * 2:
+        return f"{seconds / 86400:.1f} d"
+    if seconds >= 7200:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds:.0f} s"
+
+
+def _print_text(path: str, info: dict[str, Any], summaries: list[Any], n_groups: int,
+                args: argparse.Namespace, null: str) -> None:
+    out = sys.stdout.write
+    out(f"tealeaves {__version__}: {path} ({info['format']})\n")
+    out(f"lines: {info['lines_read']} read = {info['lines_used']} used + "
+        f"{info['lines_rejected']} rejected + {info['lines_meta']} header/comment/blank\n")
+    for line, reason in info["rejected"][:10]:
+        out(f"  rejected line {line}: {reason}\n")
+    if info["lines_rejected"] > 10:
+        out(f"  ... {info['lines_rejected'] - 10} more rejected lines\n")
+    out(f"series: {n_groups} (client, qname) with >= {args.min_events} events; "
+        f"showing {len(summaries)}\n")
+    out(f"null: {null}\n\n")
+    for s in summaries:
+        out(f"{s.client}  {s.qname}\n")
+        out(f"  {s.n_events} events over {_duration(s.end - s.start)}, bins of {s.bin_width:g} s, "
+            f"{s.n_frequencies} frequencies searched\n")
+        if not s.peaks:
+            out("  too short for a spectrum\n\n")
+            continue
+        out(f"  {'period':>12}  {'Leahy power':>11}  {'p_single':>9}  {'p_global':>9}\n")
+        for p in s.peaks:
+            out(f"  {p.period_s:>10.2f} s  {p.leahy_power:>11.1f}  {p.p_single:>9.2e}  "
+                f"{p.p_global:>9.2e}\n")
+        out("\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,15 @@
+// The extension module: one submodule per engine area, each filled by its register_<area>.cpp.
+#include <pybind11/pybind11.h>
+
+namespace py = pybind11;
+
+void register_core(py::module_& m);
+void register_spectral(py::module_& m);
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "tealeaves C++ engine (use the tealeaves package, not this module, directly)";
+  auto core = m.def_submodule("core", "EventSeries and validation");
+  auto spectral = m.def_submodule("spectral", "binning, FFT periodograms, Welch, ACF");
+  register_core(core);
+  register_spectral(spectral);
+}

@@ -1,0 +1,207 @@
+// Binning, periodograms, Welch, ACF and the FFTW plan cache. Every engine call runs without
+// the GIL; results move into numpy arrays without copying.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <string>
+#include <vector>
+
+#include "numpy_interop.hpp"
+#include "tealeaves/core/errors.hpp"
+#include "tealeaves/spectral/acf.hpp"
+#include "tealeaves/spectral/binning.hpp"
+#include "tealeaves/spectral/fft.hpp"
+#include "tealeaves/spectral/periodogram.hpp"
+
+namespace py = pybind11;
+namespace sp = tealeaves::spectral;
+using tealeaves::bindings::as_mutable_span;
+using tealeaves::bindings::as_span;
+using tealeaves::bindings::DoubleArray;
+using tealeaves::bindings::to_numpy;
+
+namespace {
+
+sp::PlanEffort parse_effort(const std::string& name) {
+  if (name == "auto") return sp::PlanEffort::automatic;
+  if (name == "estimate") return sp::PlanEffort::estimate;
+  if (name == "measure") return sp::PlanEffort::measure;
+  tealeaves::throw_invalid("effort",
+                           "unknown planner effort '" + name + "'; expected auto, estimate or measure");
+}
+
+const char* scaling_name(sp::Scaling s) {
+  switch (s) {
+    case sp::Scaling::power: return "power";
+    case sp::Scaling::density: return "density";
+    case sp::Scaling::leahy: return "leahy";
+  }
+  return "";
+}
+
+py::dict spectrum_dict(sp::Spectrum&& s) {
+  py::dict d;
+  d["fs"] = s.fs;
+  d["nfft"] = s.nfft;
+  d["nperseg"] = s.nperseg;
+  d["noverlap"] = s.noverlap;
+  d["n_segments"] = s.n_segments;
+  d["scaling"] = scaling_name(s.scaling);
+  d["total_count"] = s.total_count;
+  d["power"] = to_numpy(std::move(s.power));
+  return d;
+}
+
+py::dict bin_events(const tealeaves::EventSeries& series, double bin_width) {
+  sp::BinnedCounts b;
+  {
+    py::gil_scoped_release release;
+    b = sp::bin_events(series, bin_width);
+  }
+  py::dict d;
+  d["origin"] = b.origin;
+  d["bin_width"] = b.bin_width;
+  d["total_count"] = b.total_count;
+  d["counts"] = to_numpy(std::move(b.counts));
+  d["exposure"] = to_numpy(std::move(b.exposure));
+  return d;
+}
+
+py::dict periodogram(const DoubleArray& x, double fs, const std::string& window,
+                     const std::string& detrend, const std::string& scaling, std::size_t nfft,
+                     const std::string& effort) {
+  sp::PeriodogramOptions o;
+  o.fs = fs;
+  o.window = sp::parse_window(window);
+  o.detrend = sp::parse_detrend(detrend);
+  o.scaling = sp::parse_scaling(scaling);
+  o.nfft = nfft;
+  o.effort = parse_effort(effort);
+  const auto span = as_span(x, "x");
+  sp::Spectrum s;
+  {
+    py::gil_scoped_release release;
+    s = sp::periodogram(span, o);
+  }
+  return spectrum_dict(std::move(s));
+}
+
+py::dict periodogram_into(const DoubleArray& x, py::array_t<double, py::array::c_style>& out,
+                          double fs, const std::string& window, const std::string& detrend,
+                          const std::string& scaling, std::size_t nfft, const std::string& effort) {
+  sp::PeriodogramOptions o;
+  o.fs = fs;
+  o.window = sp::parse_window(window);
+  o.detrend = sp::parse_detrend(detrend);
+  o.scaling = sp::parse_scaling(scaling);
+  o.nfft = nfft;
+  o.effort = parse_effort(effort);
+  const auto span = as_span(x, "x");
+  const auto target = as_mutable_span(out, "out");
+  sp::Spectrum s;
+  {
+    py::gil_scoped_release release;
+    s = sp::periodogram_into(span, target, o);
+  }
+  py::dict d = spectrum_dict(std::move(s));
+  d["power"] = out;
+  return d;
+}
+
+py::dict welch(const DoubleArray& x, double fs, const std::string& window, std::size_t nperseg,
+               std::optional<std::size_t> noverlap, const std::string& detrend,
+               const std::string& scaling, const std::string& average, const std::string& effort) {
+  sp::WelchOptions o;
+  o.fs = fs;
+  o.window = sp::parse_window(window);
+  o.nperseg = nperseg;
+  if (noverlap) o.noverlap = *noverlap;
+  o.detrend = sp::parse_detrend(detrend);
+  o.scaling = sp::parse_scaling(scaling);
+  o.average = sp::parse_average(average);
+  o.effort = parse_effort(effort);
+  const auto span = as_span(x, "x");
+  sp::Spectrum s;
+  {
+    py::gil_scoped_release release;
+    s = sp::welch(span, o);
+  }
+  return spectrum_dict(std::move(s));
+}
+
+py::dict acf(const DoubleArray& x, std::size_t max_lag, bool adjusted, bool demean, double alpha,
+             const std::string& effort) {
+  sp::AcfOptions o;
+  o.max_lag = max_lag;
+  o.adjusted = adjusted;
+  o.demean = demean;
+  o.alpha = alpha;
+  o.effort = parse_effort(effort);
+  const auto span = as_span(x, "x");
+  sp::AcfResult r;
+  {
+    py::gil_scoped_release release;
+    r = sp::acf(span, o);
+  }
+  py::dict d;
+  d["n"] = r.n;
+  d["acf"] = to_numpy(std::move(r.acf));
+  d["autocovariance"] = to_numpy(std::move(r.autocovariance));
+  d["confint_low"] = to_numpy(std::move(r.confint_low));
+  d["confint_high"] = to_numpy(std::move(r.confint_high));
+  return d;
+}
+
+py::dict ljung_box(const DoubleArray& acf_values, std::size_t n, std::size_t model_df) {
+  const auto span = as_span(acf_values, "acf");
+  sp::LjungBox lb = sp::ljung_box(span, n, model_df);
+  py::dict d;
+  d["q"] = to_numpy(std::move(lb.q));
+  d["p_value"] = to_numpy(std::move(lb.p_value));
+  d["model_df"] = lb.model_df;
+  return d;
+}
+
+py::dict plan_cache_stats() {
+  const auto s = sp::plan_cache_stats();
+  py::dict d;
+  d["plans"] = s.plans;
+  d["hits"] = s.hits;
+  d["misses"] = s.misses;
+  d["measured"] = s.measured;
+  return d;
+}
+
+}  // namespace
+
+void register_spectral(py::module_& m) {
+  m.def("bin_events", &bin_events, py::arg("series"), py::arg("bin_width"));
+  m.def("periodogram", &periodogram, py::arg("x"), py::kw_only(), py::arg("fs") = 1.0,
+        py::arg("window") = "boxcar", py::arg("detrend") = "constant",
+        py::arg("scaling") = "density", py::arg("nfft") = 0, py::arg("effort") = "auto");
+  m.def("periodogram_into", &periodogram_into, py::arg("x"), py::arg("out"), py::kw_only(),
+        py::arg("fs") = 1.0, py::arg("window") = "boxcar", py::arg("detrend") = "constant",
+        py::arg("scaling") = "density", py::arg("nfft") = 0, py::arg("effort") = "auto");
+  m.def("welch", &welch, py::arg("x"), py::kw_only(), py::arg("fs") = 1.0,
+        py::arg("window") = "hann", py::arg("nperseg") = 256, py::arg("noverlap") = py::none(),
+        py::arg("detrend") = "constant", py::arg("scaling") = "density",
+        py::arg("average") = "mean", py::arg("effort") = "auto");
+  m.def("acf", &acf, py::arg("x"), py::kw_only(), py::arg("max_lag") = 0,
+        py::arg("adjusted") = false, py::arg("demean") = true, py::arg("alpha") = 0.0,
+        py::arg("effort") = "auto");
+  m.def("ljung_box", &ljung_box, py::arg("acf"), py::arg("n"), py::kw_only(),
+        py::arg("model_df") = 0);
+  m.def("next_fast_size", &sp::next_fast_size, py::arg("n"));
+  m.def(
+      "prepare_plans",
+      [](const std::vector<std::size_t>& sizes, const std::string& effort) {
+        const auto e = parse_effort(effort);
+        py::gil_scoped_release release;
+        sp::prepare_plans(sizes, e);
+      },
+      py::arg("sizes"), py::kw_only(), py::arg("effort") = "measure");
+  m.def("plan_cache_stats", &plan_cache_stats);
+  m.def("clear_plan_cache", &sp::clear_plan_cache);
+  m.def("wisdom_path", &sp::wisdom_path);
+}
