@@ -25,9 +25,16 @@ def _rng(seed: Rng) -> np.random.Generator:
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
-def beacon_times(period: float, start: float, end: float, *, jitter: float = 0.0,
-                 miss_probability: float = 0.0, phase: float | None = None,
-                 seed: Rng = None) -> np.ndarray:
+def beacon_times(
+    period: float,
+    start: float,
+    end: float,
+    *,
+    jitter: float = 0.0,
+    miss_probability: float = 0.0,
+    phase: float | None = None,
+    seed: Rng = None,
+) -> np.ndarray:
     """t_k = start + phase + k period + N(0, jitter^2); each beat missed with miss_probability."""
     rng = _rng(seed)
     phase = rng.uniform(0, period) if phase is None else phase
@@ -45,8 +52,9 @@ def poisson_times(rate: float, start: float, end: float, *, seed: Rng = None) ->
     return np.sort(rng.uniform(start, end, n))
 
 
-def cache_expiry_times(ttl: float, demand_rate: float, start: float, end: float, *,
-                       seed: Rng = None) -> np.ndarray:
+def cache_expiry_times(
+    ttl: float, demand_rate: float, start: float, end: float, *, seed: Rng = None
+) -> np.ndarray:
     """Upstream lookups of a caching resolver under Poisson demand: gap = ttl + Exp(rate)."""
     rng = _rng(seed)
     times, t = [], start + rng.exponential(1.0 / demand_rate)
@@ -56,9 +64,16 @@ def cache_expiry_times(ttl: float, demand_rate: float, start: float, end: float,
     return np.asarray(times)
 
 
-def human_times(start: float, end: float, *, utc_offset_hours: float = 0.0,
-                sessions_per_day: float = 8.0, lookups_per_session: float = 8.0,
-                work_hours: tuple[float, float] = (9.0, 18.0), seed: Rng = None) -> np.ndarray:
+def human_times(
+    start: float,
+    end: float,
+    *,
+    utc_offset_hours: float = 0.0,
+    sessions_per_day: float = 8.0,
+    lookups_per_session: float = 8.0,
+    work_hours: tuple[float, float] = (9.0, 18.0),
+    seed: Rng = None,
+) -> np.ndarray:
     """A person at work: sessions on weekdays in local working hours, bursts within them.
 
     Session starts are uniform over the working hours of each local weekday; each session has
@@ -73,8 +88,9 @@ def human_times(start: float, end: float, *, utc_offset_hours: float = 0.0,
             continue
         n_sessions = rng.poisson(sessions_per_day)
         begin = day * 86400.0 + work_hours[0] * 3600.0 - offset
-        session_starts = begin + rng.uniform(0, (work_hours[1] - work_hours[0]) * 3600.0,
-                                             n_sessions)
+        session_starts = begin + rng.uniform(
+            0, (work_hours[1] - work_hours[0]) * 3600.0, n_sessions
+        )
         for s in session_starts:
             n = 1 + rng.poisson(lookups_per_session - 1)
             gaps = rng.lognormal(np.log(20.0), 1.0, n - 1)
@@ -114,26 +130,62 @@ def sample_log_rows(seed: int = SAMPLE_SEED) -> list[tuple[float, str, str, str,
     return rows
 
 
-_FIELDS = ("ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto", "query",
-           "qtype_name", "rcode", "rcode_name", "TTLs")
-_TYPES = ("time", "string", "addr", "port", "addr", "port", "enum", "string", "string",
-          "count", "string", "vector[interval]")
+_FIELDS = (
+    "ts",
+    "uid",
+    "id.orig_h",
+    "id.orig_p",
+    "id.resp_h",
+    "id.resp_p",
+    "proto",
+    "query",
+    "qtype_name",
+    "rcode",
+    "rcode_name",
+    "TTLs",
+)
+_TYPES = (
+    "time",
+    "string",
+    "addr",
+    "port",
+    "addr",
+    "port",
+    "enum",
+    "string",
+    "string",
+    "count",
+    "string",
+    "vector[interval]",
+)
 
 
-def write_zeek_dns_log(rows: Iterable[tuple[float, str, str, str, int, float]], path: Path, *,
-                       malformed: dict[int, str] | None = None) -> None:
+def write_zeek_dns_log(
+    rows: Iterable[tuple[float, str, str, str, int, float]],
+    path: Path,
+    *,
+    malformed: dict[int, str] | None = None,
+) -> None:
     """A Zeek-style TSV dns.log; ``malformed`` maps a row index to a broken line put before it."""
     malformed = malformed or {}
-    lines = ["#separator \\x09", "#set_separator\t,", "#empty_field\t(empty)",
-             "#unset_field\t-", "#path\tdns", "#fields\t" + "\t".join(_FIELDS),
-             "#types\t" + "\t".join(_TYPES)]
+    lines = [
+        "#separator \\x09",
+        "#set_separator\t,",
+        "#empty_field\t(empty)",
+        "#unset_field\t-",
+        "#path\tdns",
+        "#fields\t" + "\t".join(_FIELDS),
+        "#types\t" + "\t".join(_TYPES),
+    ]
     for i, (ts, client, qname, qtype, rcode, ttl) in enumerate(rows):
         if i in malformed:
             lines.append(malformed[i])
         uid = f"C{i:08x}"
         port = 40000 + (i * 7919) % 20000
-        lines.append(f"{ts:.6f}\t{uid}\t{client}\t{port}\t10.1.0.1\t53\tudp\t{qname}\t{qtype}"
-                     f"\t{rcode}\tNOERROR\t{ttl:.6f}")
+        lines.append(
+            f"{ts:.6f}\t{uid}\t{client}\t{port}\t10.1.0.1\t53\tudp\t{qname}\t{qtype}"
+            f"\t{rcode}\tNOERROR\t{ttl:.6f}"
+        )
     lines.append("#close\t2016-07-07-00-00-00")
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -142,13 +194,14 @@ def write_zeek_dns_log(rows: Iterable[tuple[float, str, str, str, int, float]], 
 SAMPLE_MALFORMED = {
     100: "1467770000.5\tCbroken\t10.1.0.5\t40001",  # truncated: too few fields
     400: "not-a-time\tCbadts\t10.1.0.9\t40002\t10.1.0.1\t53\tudp\tcdn.assets.example\tAAAA"
-         "\t0\tNOERROR\t300.000000",
+    "\t0\tNOERROR\t300.000000",
 }
 
 
 def main(argv: list[str]) -> int:
-    target = Path(argv[1]) if len(argv) > 1 else Path(__file__).parent / "samples" / \
-        "lookups_sample.log"
+    target = (
+        Path(argv[1]) if len(argv) > 1 else Path(__file__).parent / "samples" / "lookups_sample.log"
+    )
     write_zeek_dns_log(sample_log_rows(), target, malformed=SAMPLE_MALFORMED)
     print(f"wrote {target}")
     return 0

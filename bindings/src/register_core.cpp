@@ -20,11 +20,12 @@ namespace {
 tealeaves::DuplicatePolicy parse_duplicates(const std::string& name) {
   if (name == "keep") return tealeaves::DuplicatePolicy::keep;
   if (name == "collapse") return tealeaves::DuplicatePolicy::collapse;
-  tealeaves::throw_invalid("duplicates", "unknown policy '" + name + "'; expected keep or collapse");
+  tealeaves::throw_invalid("duplicates",
+                           "unknown policy '" + name + "'; expected keep or collapse");
 }
 
-std::vector<tealeaves::Interval> parse_gaps(const py::array_t<double, py::array::c_style |
-                                                                     py::array::forcecast>& gaps) {
+std::vector<tealeaves::Interval> parse_gaps(
+    const py::array_t<double, py::array::c_style | py::array::forcecast>& gaps) {
   if (gaps.size() == 0) return {};
   if (gaps.ndim() != 2 || gaps.shape(1) != 2) {
     throw py::value_error("gaps: expected an (n, 2) array of [start, stop] pairs");
@@ -72,8 +73,8 @@ void register_core(py::module_& m) {
   py::class_<tealeaves::EventSeries>(m, "EventSeries", kEventSeriesDoc)
       .def(py::init([](const DoubleArray& times, bool sort, std::optional<double> start,
                        std::optional<double> end, const DoubleArray& gaps,
-                       const std::string& duplicates, double duplicate_tolerance,
-                       bool drop_outside, double time_origin) {
+                       const std::string& duplicates, double duplicate_tolerance, bool drop_outside,
+                       double time_origin) {
              tealeaves::SeriesOptions o;
              o.sort = sort;
              o.start = start;
@@ -87,11 +88,10 @@ void register_core(py::module_& m) {
              py::gil_scoped_release release;
              return tealeaves::EventSeries(span, o);
            }),
-           py::arg("times"), py::kw_only(), py::arg("sort") = false,
-           py::arg("start") = py::none(), py::arg("end") = py::none(),
-           py::arg("gaps") = DoubleArray(), py::arg("duplicates") = "keep",
-           py::arg("duplicate_tolerance") = 0.0, py::arg("drop_outside") = false,
-           py::arg("time_origin") = 0.0)
+           py::arg("times"), py::kw_only(), py::arg("sort") = false, py::arg("start") = py::none(),
+           py::arg("end") = py::none(), py::arg("gaps") = DoubleArray(),
+           py::arg("duplicates") = "keep", py::arg("duplicate_tolerance") = 0.0,
+           py::arg("drop_outside") = false, py::arg("time_origin") = 0.0)
       .def("__len__", &tealeaves::EventSeries::size)
       .def_property_readonly("times",
                              [](py::object self) {
@@ -109,11 +109,9 @@ void register_core(py::module_& m) {
       .def_property_readonly("duration", &tealeaves::EventSeries::duration)
       .def_property_readonly("exposure", &tealeaves::EventSeries::exposure)
       .def_property_readonly("total_count", &tealeaves::EventSeries::total_count)
-      .def_property_readonly("good_intervals",
-                             [](const tealeaves::EventSeries& s) {
-                               return intervals_array(s.good_intervals());
-                             })
-      .def_property_readonly("repairs", [](const tealeaves::EventSeries& s) {
-        return repairs_dict(s.repairs());
-      });
+      .def_property_readonly(
+          "good_intervals",
+          [](const tealeaves::EventSeries& s) { return intervals_array(s.good_intervals()); })
+      .def_property_readonly(
+          "repairs", [](const tealeaves::EventSeries& s) { return repairs_dict(s.repairs()); });
 }

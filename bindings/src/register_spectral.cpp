@@ -27,8 +27,8 @@ sp::PlanEffort parse_effort(const std::string& name) {
   if (name == "auto") return sp::PlanEffort::automatic;
   if (name == "estimate") return sp::PlanEffort::estimate;
   if (name == "measure") return sp::PlanEffort::measure;
-  tealeaves::throw_invalid("effort",
-                           "unknown planner effort '" + name + "'; expected auto, estimate or measure");
+  tealeaves::throw_invalid(
+      "effort", "unknown planner effort '" + name + "'; expected auto, estimate or measure");
 }
 
 const char* scaling_name(sp::Scaling s) {

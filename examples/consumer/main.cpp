@@ -27,8 +27,8 @@ int main() {
     if (spectrum.power[k] > spectrum.power[best]) best = k;
   }
   const double period = 1.0 / spectrum.frequency(best);
-  std::printf("events: %zu, strongest period: %.1f s (Leahy power %.1f)\n", series.size(),
-              period, spectrum.power[best]);
+  std::printf("events: %zu, strongest period: %.1f s (Leahy power %.1f)\n", series.size(), period,
+              spectrum.power[best]);
   // The strongest peak of a 300 s pulse train is its fundamental or a harmonic of it.
   const double ratio = 300.0 / period;
   return (std::abs(ratio - std::round(ratio)) < 0.02) ? 0 : 1;

@@ -63,8 +63,7 @@ TEST_CASE("bin width is validated and names itself") {
   const EventSeries s(std::vector<double>{0.0, 1e6});
   CHECK_THROWS_WITH_AS(bin_events(s, 0.0), doctest::Contains("bin_width: must be positive"),
                        std::invalid_argument);
-  CHECK_THROWS_WITH_AS(bin_events(s, -1.0), doctest::Contains("bin_width:"),
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(bin_events(s, -1.0), doctest::Contains("bin_width:"), std::invalid_argument);
   CHECK_THROWS_WITH_AS(bin_events(s, 1e-6), doctest::Contains("more than 2^31 bins"),
                        std::invalid_argument);
 }

@@ -136,8 +136,7 @@ TEST_CASE("welch with one segment equals the periodogram, and segments average")
 
 TEST_CASE("bad spectral input names the argument") {
   const std::vector<double> empty;
-  CHECK_THROWS_WITH_AS(periodogram(empty), doctest::Contains("x: is empty"),
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(periodogram(empty), doctest::Contains("x: is empty"), std::invalid_argument);
   const std::vector<double> nan{1.0, std::nan("")};
   CHECK_THROWS_WITH_AS(periodogram(nan), doctest::Contains("x: value at index 1"),
                        std::invalid_argument);

@@ -37,8 +37,11 @@ def test_pandas_and_datetime_inputs_with_time_zones() -> None:
     assert s.datetimes[0] == pd.Timestamp("2016-07-06 00:00", tz="UTC")
     s2 = tl.EventSeries(pd.Series(idx))
     np.testing.assert_array_equal(s2.times, [0.0, 300.0])
-    s3 = tl.EventSeries([dt.datetime(2016, 7, 6, 0, 0), dt.datetime(2016, 7, 6, 0, 1)],
-                        start=dt.datetime(2016, 7, 5, 23, 59), end="2016-07-06 01:00")
+    s3 = tl.EventSeries(
+        [dt.datetime(2016, 7, 6, 0, 0), dt.datetime(2016, 7, 6, 0, 1)],
+        start=dt.datetime(2016, 7, 5, 23, 59),
+        end="2016-07-06 01:00",
+    )
     np.testing.assert_array_equal(s3.times, [60.0, 120.0])
     assert s3.duration == 3660.0
 
@@ -73,8 +76,9 @@ def test_duplicates_kept_or_collapsed_with_multiplicity() -> None:
 
 
 def test_drop_outside_counts_what_it_drops() -> None:
-    s = tl.EventSeries([0.0, 5.0, 50.0, 99.0], start=1.0, end=60.0, gaps=[(40, 55)],
-                       drop_outside=True)
+    s = tl.EventSeries(
+        [0.0, 5.0, 50.0, 99.0], start=1.0, end=60.0, gaps=[(40, 55)], drop_outside=True
+    )
     np.testing.assert_array_equal(s.times, [4.0])
     assert s.repairs["n_dropped_outside"] == 3
 
@@ -114,8 +118,7 @@ def test_to_pandas_and_plot() -> None:
         ({"times": [1.0, 5.0], "duplicates": "merge"}, ValueError, "duplicates"),
         ({"times": [1.0, 5.0], "duplicate_tolerance": -1}, ValueError, "duplicate_tolerance"),
         ({"times": [1.0, 5.0], "gaps": [], "gti": []}, ValueError, "gti"),
-        ({"times": np.array(["2016-01-01", "NaT"], dtype="datetime64[ns]")}, ValueError,
-         "times"),
+        ({"times": np.array(["2016-01-01", "NaT"], dtype="datetime64[ns]")}, ValueError, "times"),
         ({"times": [1.0, 5.0], "start": np.datetime64("2016-01-01")}, TypeError, "start"),
     ],
 )

@@ -10,8 +10,8 @@ import scipy.signal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from statsmodels.tsa.stattools import acf as sm_acf
 from statsmodels.stats.diagnostic import acorr_ljungbox
+from statsmodels.tsa.stattools import acf as sm_acf
 
 import tealeaves as tl
 
@@ -63,13 +63,14 @@ def test_zero_padded_periodogram_matches_scipy(nfft: int) -> None:
 )
 @pytest.mark.parametrize("average", ["mean", "median"])
 @pytest.mark.parametrize("window", ["hann", "boxcar"])
-def test_welch_matches_scipy(n: int, nperseg: int, noverlap: int | None, average: str,
-                             window: str) -> None:
+def test_welch_matches_scipy(
+    n: int, nperseg: int, noverlap: int | None, average: str, window: str
+) -> None:
     x = np.random.default_rng(n).normal(size=n)
-    ours = tl.welch(x, fs=10.0, nperseg=nperseg, noverlap=noverlap, average=average,
-                    window=window)
-    f, p = scipy.signal.welch(x, fs=10.0, nperseg=nperseg, noverlap=noverlap, average=average,
-                              window=window)
+    ours = tl.welch(x, fs=10.0, nperseg=nperseg, noverlap=noverlap, average=average, window=window)
+    f, p = scipy.signal.welch(
+        x, fs=10.0, nperseg=nperseg, noverlap=noverlap, average=average, window=window
+    )
     np.testing.assert_allclose(ours.frequency, f, rtol=1e-14)
     _close(ours.power, p)
 
@@ -90,8 +91,9 @@ def test_acf_matches_statsmodels(n: int, adjusted: bool) -> None:
     x = np.cumsum(np.random.default_rng(n).normal(size=n))  # strongly autocorrelated
     nlags = min(n - 1, 40)
     ours = tl.acf(x, nlags=nlags, adjusted=adjusted, alpha=0.05, qstat=True)
-    ref, confint, q, p = sm_acf(x, nlags=nlags, adjusted=adjusted, fft=True, alpha=0.05,
-                                qstat=True, result_object=False)
+    ref, confint, q, p = sm_acf(
+        x, nlags=nlags, adjusted=adjusted, fft=True, alpha=0.05, qstat=True, result_object=False
+    )
     np.testing.assert_allclose(ours.acf, ref, rtol=0, atol=1e-12)
     np.testing.assert_allclose(ours.confint, confint, rtol=0, atol=1e-12)
     np.testing.assert_allclose(ours.ljung_box.q, q, rtol=1e-10)
@@ -114,8 +116,7 @@ def test_ljung_box_matches_statsmodels(model_df: int) -> None:
     np.testing.assert_allclose(ours.q, ref["lb_stat"].to_numpy(), rtol=1e-10)
     valid = ~np.isnan(ours.p_value)
     assert valid.sum() == 12 - model_df
-    np.testing.assert_allclose(ours.p_value[valid], ref["lb_pvalue"].to_numpy()[valid],
-                               rtol=1e-8)
+    np.testing.assert_allclose(ours.p_value[valid], ref["lb_pvalue"].to_numpy()[valid], rtol=1e-8)
 
 
 def test_parseval_for_power_scaling() -> None:
@@ -184,8 +185,11 @@ finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinit
 
 
 @settings(max_examples=60, deadline=None)
-@given(arrays(np.float64, st.integers(2, 300), elements=finite), finite,
-       st.floats(min_value=1e-3, max_value=1e3))
+@given(
+    arrays(np.float64, st.integers(2, 300), elements=finite),
+    finite,
+    st.floats(min_value=1e-3, max_value=1e3),
+)
 def test_periodogram_is_shift_invariant_scale_covariant_and_non_negative(
     x: np.ndarray, shift: float, scale: float
 ) -> None:
@@ -196,13 +200,15 @@ def test_periodogram_is_shift_invariant_scale_covariant_and_non_negative(
     np.testing.assert_allclose(shifted, base, rtol=1e-6, atol=atol)
     scaled = tl.periodogram(x * scale).power
     energy = float(np.sum(x**2)) + 1e-300  # rounding in the mean removal scales with it
-    np.testing.assert_allclose(scaled, base * scale**2, rtol=1e-9,
-                               atol=1e-12 * scale**2 * energy)
+    np.testing.assert_allclose(scaled, base * scale**2, rtol=1e-9, atol=1e-12 * scale**2 * energy)
 
 
 @settings(max_examples=60, deadline=None)
-@given(arrays(np.float64, st.integers(3, 300), elements=finite), finite,
-       st.floats(min_value=1e-3, max_value=1e3))
+@given(
+    arrays(np.float64, st.integers(3, 300), elements=finite),
+    finite,
+    st.floats(min_value=1e-3, max_value=1e3),
+)
 def test_acf_is_invariant_to_shift_and_scale(x: np.ndarray, shift: float, scale: float) -> None:
     from hypothesis import assume
 

@@ -41,6 +41,7 @@ def __getattr__(name: str):  # PEP 562
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'tealeaves' has no attribute {name!r}")
 
+
 __all__ = [
     "ACFResult",
     "BinnedCounts",

@@ -50,10 +50,15 @@ class SeriesSummary:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "client": self.client, "qname": self.qname, "n_events": self.n_events,
-            "start": self.start, "end": self.end, "bin_width_s": self.bin_width,
+            "client": self.client,
+            "qname": self.qname,
+            "n_events": self.n_events,
+            "start": self.start,
+            "end": self.end,
+            "bin_width_s": self.bin_width,
             "n_frequencies_searched": self.n_frequencies,
-            "peaks": [p.__dict__ for p in self.peaks], "repairs": self.repairs,
+            "peaks": [p.__dict__ for p in self.peaks],
+            "repairs": self.repairs,
         }
 
 
@@ -63,8 +68,9 @@ NULL_DESCRIPTION = (
 )
 
 
-def summarize_series(series: EventSeries, client: str, qname: str, *, top: int = 3,
-                     bin_width: float | None = None) -> SeriesSummary:
+def summarize_series(
+    series: EventSeries, client: str, qname: str, *, top: int = 3, bin_width: float | None = None
+) -> SeriesSummary:
     """Leahy periodogram of the binned counts; the ``top`` peaks with honest p-values.
 
     Frequencies below two cycles per window are not searched (a trend is not a period).
@@ -78,9 +84,23 @@ def summarize_series(series: EventSeries, client: str, qname: str, *, top: int =
         table = spectrum.peaks(top, fmin=2.0 / (len(binned.counts) * width))
         n_freq = int(table.attrs["n_trials"])
         peaks = [
-            Peak(float(r.period_s), float(r.frequency_hz), float(r.power),
-                 float(r.p_single), float(r.p_global))
+            Peak(
+                float(r.period_s),
+                float(r.frequency_hz),
+                float(r.power),
+                float(r.p_single),
+                float(r.p_global),
+            )
             for r in table.itertuples()
         ]
-    return SeriesSummary(client, qname, series.n_events, series.start, series.end, width,
-                         n_freq, peaks, dict(series.repairs))
+    return SeriesSummary(
+        client,
+        qname,
+        series.n_events,
+        series.start,
+        series.end,
+        width,
+        n_freq,
+        peaks,
+        dict(series.repairs),
+    )

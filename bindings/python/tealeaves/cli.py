@@ -24,23 +24,34 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tealeaves {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     analyze = commands.add_parser(
-        "analyze", help="series in a DNS log and their strongest spectral peaks",
+        "analyze",
+        help="series in a DNS log and their strongest spectral peaks",
         description="Read a Zeek dns.log (TSV or JSON lines) or a CSV, group the lookups by "
         "(client, qname) and report each series' strongest periodogram peaks with p-values. "
         "Without LOG, the bundled sample is analysed.",
     )
     analyze.add_argument("log", nargs="?", help="log file (default: the bundled sample)")
-    analyze.add_argument("--format", default="auto",
-                         choices=("auto", "zeek", "zeek-tsv", "zeek-json", "json", "csv"))
+    analyze.add_argument(
+        "--format", default="auto", choices=("auto", "zeek", "zeek-tsv", "zeek-json", "json", "csv")
+    )
     analyze.add_argument("--client", help="only this client")
     analyze.add_argument("--qname", help="only this name")
-    analyze.add_argument("--min-events", type=int, default=20,
-                         help="skip series with fewer events (default 20)")
-    analyze.add_argument("--bin-width", type=float, default=None,
-                         help="seconds per bin for the spectrum (default: automatic)")
+    analyze.add_argument(
+        "--min-events", type=int, default=20, help="skip series with fewer events (default 20)"
+    )
+    analyze.add_argument(
+        "--bin-width",
+        type=float,
+        default=None,
+        help="seconds per bin for the spectrum (default: automatic)",
+    )
     analyze.add_argument("--top", type=int, default=3, help="peaks per series (default 3)")
-    analyze.add_argument("--max-series", type=int, default=20,
-                         help="report at most this many series, largest first (default 20)")
+    analyze.add_argument(
+        "--max-series",
+        type=int,
+        default=20,
+        help="report at most this many series, largest first (default 20)",
+    )
     analyze.add_argument("--json", action="store_true", help="write JSON to standard output")
     commands.add_parser("demo", help="analyze the bundled sample log")
     return parser
@@ -86,12 +97,15 @@ def _analyze(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_json(path: str, info: dict[str, Any], summaries: list[Any], n_groups: int,
-                null: str) -> None:
+def _print_json(
+    path: str, info: dict[str, Any], summaries: list[Any], n_groups: int, null: str
+) -> None:
     document = {
-        "tool": "tealeaves", "version": __version__,
+        "tool": "tealeaves",
+        "version": __version__,
         "input": {"path": path, **{k: v for k, v in info.items() if k != "path"}},
-        "null": null, "n_series": n_groups,
+        "null": null,
+        "n_series": n_groups,
         "series": [s.to_dict() for s in summaries],
     }
     document["input"]["rejected"] = [list(r) for r in info["rejected"]]
@@ -107,30 +121,44 @@ def _duration(seconds: float) -> str:
     return f"{seconds:.0f} s"
 
 
-def _print_text(path: str, info: dict[str, Any], summaries: list[Any], n_groups: int,
-                args: argparse.Namespace, null: str) -> None:
+def _print_text(
+    path: str,
+    info: dict[str, Any],
+    summaries: list[Any],
+    n_groups: int,
+    args: argparse.Namespace,
+    null: str,
+) -> None:
     out = sys.stdout.write
     out(f"tealeaves {__version__}: {path} ({info['format']})\n")
-    out(f"lines: {info['lines_read']} read = {info['lines_used']} used + "
-        f"{info['lines_rejected']} rejected + {info['lines_meta']} header/comment/blank\n")
+    out(
+        f"lines: {info['lines_read']} read = {info['lines_used']} used + "
+        f"{info['lines_rejected']} rejected + {info['lines_meta']} header/comment/blank\n"
+    )
     for line, reason in info["rejected"][:10]:
         out(f"  rejected line {line}: {reason}\n")
     if info["lines_rejected"] > 10:
         out(f"  ... {info['lines_rejected'] - 10} more rejected lines\n")
-    out(f"series: {n_groups} (client, qname) with >= {args.min_events} events; "
-        f"showing {len(summaries)}\n")
+    out(
+        f"series: {n_groups} (client, qname) with >= {args.min_events} events; "
+        f"showing {len(summaries)}\n"
+    )
     out(f"null: {null}\n\n")
     for s in summaries:
         out(f"{s.client}  {s.qname}\n")
-        out(f"  {s.n_events} events over {_duration(s.end - s.start)}, bins of {s.bin_width:g} s, "
-            f"{s.n_frequencies} frequencies searched\n")
+        out(
+            f"  {s.n_events} events over {_duration(s.end - s.start)}, bins of {s.bin_width:g} s, "
+            f"{s.n_frequencies} frequencies searched\n"
+        )
         if not s.peaks:
             out("  too short for a spectrum\n\n")
             continue
         out(f"  {'period':>12}  {'Leahy power':>11}  {'p_single':>9}  {'p_global':>9}\n")
         for p in s.peaks:
-            out(f"  {p.period_s:>10.2f} s  {p.leahy_power:>11.1f}  {p.p_single:>9.2e}  "
-                f"{p.p_global:>9.2e}\n")
+            out(
+                f"  {p.period_s:>10.2f} s  {p.leahy_power:>11.1f}  {p.p_single:>9.2e}  "
+                f"{p.p_global:>9.2e}\n"
+            )
         out("\n")
 
 

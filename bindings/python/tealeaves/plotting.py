@@ -42,8 +42,14 @@ def plot_counts(binned: Any, ax: Axes | None = None) -> Axes:
     ax.step(binned.bin_starts, binned.counts, where="post", linewidth=0.8)
     unobserved = binned.exposure < 1.0
     if unobserved.any():
-        ax.fill_between(binned.bin_starts, 0, np.max(binned.counts) * unobserved, step="post",
-                        color="0.85", label="partly unobserved")
+        ax.fill_between(
+            binned.bin_starts,
+            0,
+            np.max(binned.counts) * unobserved,
+            step="post",
+            color="0.85",
+            label="partly unobserved",
+        )
     ax.set_xlabel("seconds after origin")
     ax.set_ylabel(f"events per {binned.bin_width:g} s")
     return ax

@@ -66,8 +66,12 @@ class BinnedCounts:
     def _repr_html_(self) -> str:
         return _html_table(
             "BinnedCounts",
-            {"bins": len(self.counts), "bin width (s)": self.bin_width,
-             "events": self.total_count, "observed fraction": float(np.mean(self.exposure))},
+            {
+                "bins": len(self.counts),
+                "bin width (s)": self.bin_width,
+                "events": self.total_count,
+                "observed fraction": float(np.mean(self.exposure)),
+            },
         )
 
 
@@ -95,8 +99,9 @@ class Spectrum:
     def df(self) -> float:
         return self.fs / self.nfft
 
-    def peaks(self, n: int = 5, *, fmin: float | None = None, fmax: float | None = None
-              ) -> pd.DataFrame:
+    def peaks(
+        self, n: int = 5, *, fmin: float | None = None, fmax: float | None = None
+    ) -> pd.DataFrame:
         """The n strongest local maxima (DC excluded) between fmin and fmax.
 
         For ``scaling="leahy"`` each peak has ``p_single``, the chance that one frequency of
@@ -112,11 +117,13 @@ class Spectrum:
         searched = np.flatnonzero((freq >= lo) & (freq <= hi))
         maxima = _local_maxima(power, searched)
         top = maxima[np.argsort(power[maxima], kind="stable")[::-1][:n]]
-        frame = pd.DataFrame({
-            "frequency_hz": freq[top],
-            "period_s": 1.0 / freq[top],
-            "power": power[top],
-        })
+        frame = pd.DataFrame(
+            {
+                "frequency_hz": freq[top],
+                "period_s": 1.0 / freq[top],
+                "power": power[top],
+            }
+        )
         if self.scaling == "leahy":
             log_p = log_chi2_sf_even(power[top] * self.n_segments, 2 * self.n_segments)
             frame["p_single"] = np.exp(log_p)
@@ -125,7 +132,8 @@ class Spectrum:
         frame.attrs["n_trials"] = len(searched)
         frame.attrs["null"] = (
             "homogeneous Poisson counts (Leahy powers chi^2, 2 dof per segment)"
-            if self.scaling == "leahy" else "none (scaling is not leahy)"
+            if self.scaling == "leahy"
+            else "none (scaling is not leahy)"
         )
         return frame
 
@@ -142,8 +150,14 @@ class Spectrum:
     def _repr_html_(self) -> str:
         return _html_table(
             f"Spectrum ({self.method})",
-            {"frequencies": len(self.power), "fs (Hz)": self.fs, "nfft": self.nfft,
-             "segments": self.n_segments, "scaling": self.scaling, "window": self.window},
+            {
+                "frequencies": len(self.power),
+                "fs (Hz)": self.fs,
+                "nfft": self.nfft,
+                "segments": self.n_segments,
+                "scaling": self.scaling,
+                "window": self.window,
+            },
         )
 
 
@@ -172,8 +186,9 @@ class LjungBoxResult:
     def to_pandas(self) -> pd.DataFrame:
         import pandas as pd
 
-        return pd.DataFrame({"lb_stat": self.q, "lb_pvalue": self.p_value},
-                            index=pd.Index(self.lags, name="lag"))
+        return pd.DataFrame(
+            {"lb_stat": self.q, "lb_pvalue": self.p_value}, index=pd.Index(self.lags, name="lag")
+        )
 
     def plot(self, ax: Axes | None = None) -> Axes:
         from .plotting import new_axes
@@ -205,8 +220,10 @@ class ACFResult:
     def to_pandas(self) -> pd.DataFrame:
         import pandas as pd
 
-        frame = pd.DataFrame({"acf": self.acf, "autocovariance": self.autocovariance},
-                             index=pd.Index(self.lags, name="lag"))
+        frame = pd.DataFrame(
+            {"acf": self.acf, "autocovariance": self.autocovariance},
+            index=pd.Index(self.lags, name="lag"),
+        )
         if self.confint is not None:
             frame["confint_low"] = self.confint[:, 0]
             frame["confint_high"] = self.confint[:, 1]

@@ -76,8 +76,9 @@ def periodogram(
     check_choice(scaling, "scaling", SCALINGS)
     check_choice(effort, "effort", EFFORTS)
     length = 0 if nfft is None else check_count(nfft, "nfft", minimum=max(len(signal), 1))
-    options = dict(fs=rate, window=window, detrend=detrend, scaling=scaling, nfft=length,
-                   effort=effort)
+    options = dict(
+        fs=rate, window=window, detrend=detrend, scaling=scaling, nfft=length, effort=effort
+    )
     if out is None:
         raw = _spectral.periodogram(signal, **options)
     else:
@@ -117,10 +118,20 @@ def welch(
     if segment > len(signal) > 0:
         warnings.warn(
             f"nperseg: {segment} is greater than len(x) = {len(signal)}, using {len(signal)}",
-            UserWarning, stacklevel=2,
+            UserWarning,
+            stacklevel=2,
         )
-    raw = _spectral.welch(signal, fs=rate, window=window, nperseg=segment, noverlap=overlap,
-                          detrend=detrend, scaling=scaling, average=average, effort=effort)
+    raw = _spectral.welch(
+        signal,
+        fs=rate,
+        window=window,
+        nperseg=segment,
+        noverlap=overlap,
+        detrend=detrend,
+        scaling=scaling,
+        average=average,
+        effort=effort,
+    )
     return Spectrum(window=window, method="welch", **raw)
 
 
@@ -148,16 +159,27 @@ def acf(
         level = float(alpha)
         if not 0.0 < level < 1.0:
             raise ValueError(f"alpha: must be in (0, 1), got {alpha!r}")
-    raw = _spectral.acf(signal, max_lag=lags, adjusted=bool(adjusted), demean=bool(demean),
-                        alpha=level, effort=effort)
+    raw = _spectral.acf(
+        signal,
+        max_lag=lags,
+        adjusted=bool(adjusted),
+        demean=bool(demean),
+        alpha=level,
+        effort=effort,
+    )
     confint = None
     if alpha is not None:
         confint = np.column_stack([raw["confint_low"], raw["confint_high"]])
     box = None
     if qstat:
         box = _ljung_box_from_acf(raw["acf"], raw["n"], 0)
-    return ACFResult(acf=raw["acf"], autocovariance=raw["autocovariance"], n=raw["n"],
-                     confint=confint, ljung_box=box)
+    return ACFResult(
+        acf=raw["acf"],
+        autocovariance=raw["autocovariance"],
+        n=raw["n"],
+        confint=confint,
+        ljung_box=box,
+    )
 
 
 def ljung_box(x: Any, *, lags: int = 10, model_df: int = 0) -> LjungBoxResult:
@@ -175,8 +197,9 @@ def ljung_box(x: Any, *, lags: int = 10, model_df: int = 0) -> LjungBoxResult:
 
 def _ljung_box_from_acf(values: np.ndarray, n: int, model_df: int) -> LjungBoxResult:
     raw = _spectral.ljung_box(values, n, model_df=model_df)
-    return LjungBoxResult(lags=np.arange(1, len(values)), q=raw["q"], p_value=raw["p_value"],
-                          model_df=raw["model_df"])
+    return LjungBoxResult(
+        lags=np.arange(1, len(values)), q=raw["q"], p_value=raw["p_value"], model_df=raw["model_df"]
+    )
 
 
 def next_fast_size(n: int) -> int:

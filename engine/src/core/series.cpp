@@ -36,15 +36,14 @@ std::size_t count_descents(std::span<const double> times, std::size_t* first) {
   return count;
 }
 
-std::vector<double> sorted_times(std::span<const double> times, bool sort,
-                                 SeriesRepairs& repairs) {
+std::vector<double> sorted_times(std::span<const double> times, bool sort, SeriesRepairs& repairs) {
   std::size_t first = 0;
   repairs.n_out_of_order = count_descents(times, &first);
   if (repairs.n_out_of_order > 0 && !sort) {
-    throw_invalid("times", "not sorted: times[" + std::to_string(first) + "] = " +
-                               format_number(times[first]) + " < times[" +
-                               std::to_string(first - 1) + "] = " +
-                               format_number(times[first - 1]) + " (" +
+    throw_invalid("times", "not sorted: times[" + std::to_string(first) +
+                               "] = " + format_number(times[first]) + " < times[" +
+                               std::to_string(first - 1) +
+                               "] = " + format_number(times[first - 1]) + " (" +
                                std::to_string(repairs.n_out_of_order) +
                                " descents in all); sort the input or ask for sorting");
   }
@@ -110,8 +109,7 @@ void enforce_window(std::vector<double>& times, double lo, double hi,
   if (!drop) {
     if (before > 0) {
       throw_invalid("start", std::to_string(before) + " events precede the window start " +
-                                 format_number(lo) +
-                                 " (first at " + format_number(first_before) +
+                                 format_number(lo) + " (first at " + format_number(first_before) +
                                  "); widen the window or ask to drop them");
     }
     if (after > 0) {
@@ -180,8 +178,8 @@ EventSeries::EventSeries(std::span<const double> times, const SeriesOptions& opt
 
   const double lo = checked_bound(options.start, sorted.empty() ? 0.0 : sorted.front(), "start");
   const double hi = checked_bound(options.end, sorted.empty() ? 0.0 : sorted.back(), "end");
-  require(lo <= hi, "end", "window end " + format_number(hi) + " is before its start " +
-                               format_number(lo));
+  require(lo <= hi, "end",
+          "window end " + format_number(hi) + " is before its start " + format_number(lo));
   const std::vector<Interval> gaps = normalised_gaps(options.gaps, lo, hi, repairs_);
   enforce_window(sorted, lo, hi, gaps, options.drop_outside, repairs_);
   apply_duplicates(sorted, multiplicity_, options.duplicates, options.duplicate_tolerance,

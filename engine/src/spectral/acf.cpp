@@ -77,8 +77,8 @@ AcfResult acf(std::span<const double> x, const AcfOptions& o) {
   const std::size_t max_lag = o.max_lag == 0 ? default_max_lag(n) : o.max_lag;
   require(max_lag <= n - 1, "max_lag",
           "must be at most n - 1 = " + std::to_string(n - 1) + ", got " + std::to_string(max_lag));
-  require(o.alpha >= 0.0 && o.alpha < 1.0, "alpha", "must be in [0, 1), got " +
-                                                        format_number(o.alpha));
+  require(o.alpha >= 0.0 && o.alpha < 1.0, "alpha",
+          "must be in [0, 1), got " + format_number(o.alpha));
   const double mean =
       o.demean ? std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(n) : 0.0;
   AcfResult r;

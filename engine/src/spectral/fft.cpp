@@ -84,7 +84,8 @@ fftw_plan make_fftw_plan(bool inverse, std::size_t n, unsigned flags) {
   double* r = real.ensure(n);
   auto* c = reinterpret_cast<fftw_complex*>(spectrum.ensure(n / 2 + 1));
   const int size = static_cast<int>(n);
-  return inverse ? fftw_plan_dft_c2r_1d(size, c, r, flags) : fftw_plan_dft_r2c_1d(size, r, c, flags);
+  return inverse ? fftw_plan_dft_c2r_1d(size, c, r, flags)
+                 : fftw_plan_dft_r2c_1d(size, r, c, flags);
 }
 
 std::shared_ptr<const FftwPlan> create(bool inverse, std::size_t n, PlanEffort effort) {
@@ -103,8 +104,8 @@ std::shared_ptr<const FftwPlan> create(bool inverse, std::size_t n, PlanEffort e
     measured = false;
     plan = make_fftw_plan(inverse, n, FFTW_ESTIMATE);
   }
-  if (plan == nullptr) throw std::runtime_error("FFTW could not plan a transform of size " +
-                                                std::to_string(n));
+  if (plan == nullptr)
+    throw std::runtime_error("FFTW could not plan a transform of size " + std::to_string(n));
   return std::make_shared<const FftwPlan>(n, plan, measured);
 }
 

@@ -27,8 +27,9 @@ void check_signal(std::span<const double> x, Scaling scaling) {
                              "; every sample must be finite");
     }
     if (scaling == Scaling::leahy && x[i] < 0.0) {
-      throw_invalid("x", "value at index " + std::to_string(i) + " is negative; the leahy "
-                         "normalisation is for counts");
+      throw_invalid("x", "value at index " + std::to_string(i) +
+                             " is negative; the leahy "
+                             "normalisation is for counts");
     }
   }
 }
@@ -38,20 +39,28 @@ void check_fs(double fs) {
           "must be positive and finite, got " + format_number(fs));
 }
 
-// Scale applied to |X_k|^2 of one segment, before one-sided doubling.
-double segment_scale(Scaling scaling, const std::vector<double>& w, double fs, double raw_sum) {
-  double sum = 0.0, sum_sq = 0.0;
+struct WindowSums {
+  double sum = 0.0;
+  double sum_sq = 0.0;
+  double mean_sq = 0.0;
+};
+
+WindowSums window_sums(const std::vector<double>& w) {
+  WindowSums s;
   for (const double v : w) {
-    sum += v;
-    sum_sq += v * v;
+    s.sum += v;
+    s.sum_sq += v * v;
   }
+  s.mean_sq = s.sum_sq / static_cast<double>(w.size());
+  return s;
+}
+
+// Scale applied to |X_k|^2 of one segment, before one-sided doubling.
+double segment_scale(Scaling scaling, const WindowSums& w, double fs, double raw_sum) {
   switch (scaling) {
-    case Scaling::power: return 1.0 / (sum * sum);
-    case Scaling::density: return 1.0 / (fs * sum_sq);
-    case Scaling::leahy: {
-      const double mean_sq = sum_sq / static_cast<double>(w.size());
-      return raw_sum > 0.0 ? 2.0 / (raw_sum * mean_sq) : 0.0;
-    }
+    case Scaling::power: return 1.0 / (w.sum * w.sum);
+    case Scaling::density: return 1.0 / (fs * w.sum_sq);
+    case Scaling::leahy: return raw_sum > 0.0 ? 2.0 / (raw_sum * w.mean_sq) : 0.0;
   }
   return 1.0;
 }
@@ -64,17 +73,17 @@ void fold_onesided(std::span<double> power, std::size_t nfft, Scaling scaling) {
 }
 
 // |FFT(window * detrended segment)|^2 * scale, written (or added) to `out`.
-void segment_power(std::span<const double> segment, const std::vector<double>& w,
-                   Detrend detrend, const detail::RealPlan& plan, double scale,
-                   std::span<double> out, bool accumulate) {
+void segment_power(std::span<const double> segment, const std::vector<double>& w, Detrend detrend,
+                   const detail::RealPlan& plan, double scale, std::span<double> out,
+                   bool accumulate) {
   detail::ThreadBuffers& buffers = detail::thread_buffers();
   const std::size_t nfft = plan.size();
   double* in = buffers.real.ensure(nfft);
   std::complex<double>* spectrum = buffers.spectrum.ensure(onesided_size(nfft));
   double mean = 0.0;
   if (detrend == Detrend::constant) {
-    mean = std::accumulate(segment.begin(), segment.end(), 0.0) /
-           static_cast<double>(segment.size());
+    mean =
+        std::accumulate(segment.begin(), segment.end(), 0.0) / static_cast<double>(segment.size());
   }
   for (std::size_t i = 0; i < segment.size(); ++i) in[i] = (segment[i] - mean) * w[i];
   std::fill(in + segment.size(), in + nfft, 0.0);
@@ -85,7 +94,9 @@ void segment_power(std::span<const double> segment, const std::vector<double>& w
   }
 }
 
-double raw_sum(std::span<const double> x) { return std::accumulate(x.begin(), x.end(), 0.0); }
+double raw_sum(std::span<const double> x) {
+  return std::accumulate(x.begin(), x.end(), 0.0);
+}
 
 double median_bias(std::size_t n) {
   double bias = 1.0;
@@ -143,7 +154,8 @@ Spectrum periodogram_into(std::span<const double> x, std::span<double> power,
   const std::vector<double> w = make_window(o.window, x.size());
   const double total = raw_sum(x);
   const auto plan = detail::forward_plan(layout.nfft, o.effort);
-  segment_power(x, w, o.detrend, *plan, segment_scale(o.scaling, w, o.fs, total), power, false);
+  const double scale = segment_scale(o.scaling, window_sums(w), o.fs, total);
+  segment_power(x, w, o.detrend, *plan, scale, power, false);
   fold_onesided(power, layout.nfft, o.scaling);
   return describe(layout, o.fs, o.scaling, total);
 }
@@ -161,6 +173,7 @@ Spectrum welch(std::span<const double> x, const WelchOptions& o) {
   check_signal(x, o.scaling);
   const Layout layout = welch_layout(x.size(), o);
   const std::vector<double> w = make_window(o.window, layout.nperseg);
+  const WindowSums sums = window_sums(w);
   const auto plan = detail::forward_plan(layout.nfft, o.effort);
   const std::size_t nf = onesided_size(layout.nfft);
   const std::size_t step = layout.nperseg - layout.noverlap;
@@ -169,7 +182,7 @@ Spectrum welch(std::span<const double> x, const WelchOptions& o) {
   std::vector<double> all(median ? nf * layout.n_segments : nf, 0.0);
   for (std::size_t s = 0; s < layout.n_segments; ++s) {
     const auto segment = x.subspan(s * step, layout.nperseg);
-    const double scale = segment_scale(o.scaling, w, o.fs, raw_sum(segment));
+    const double scale = segment_scale(o.scaling, sums, o.fs, raw_sum(segment));
     std::span<double> out(all.data() + (median ? s * nf : 0), nf);
     segment_power(segment, w, o.detrend, *plan, scale, out, !median);
   }
@@ -200,15 +213,15 @@ Scaling parse_scaling(std::string_view name) {
   if (name == "power" || name == "spectrum") return Scaling::power;
   if (name == "density") return Scaling::density;
   if (name == "leahy") return Scaling::leahy;
-  throw_invalid("scaling", "unknown scaling '" + std::string(name) +
-                               "'; expected power, density or leahy");
+  throw_invalid("scaling",
+                "unknown scaling '" + std::string(name) + "'; expected power, density or leahy");
 }
 
 Detrend parse_detrend(std::string_view name) {
   if (name == "constant" || name == "mean") return Detrend::constant;
   if (name == "none" || name == "false") return Detrend::none;
-  throw_invalid("detrend", "unknown detrend '" + std::string(name) +
-                               "'; expected constant or none");
+  throw_invalid("detrend",
+                "unknown detrend '" + std::string(name) + "'; expected constant or none");
 }
 
 Average parse_average(std::string_view name) {

@@ -49,12 +49,12 @@ struct SeriesOptions {
 
 // What validation changed, so that nothing is repaired silently.
 struct SeriesRepairs {
-  std::size_t n_input = 0;          // events given
-  std::size_t n_out_of_order = 0;   // positions where a time was below its predecessor
-  std::size_t n_duplicates = 0;     // events within the duplicate tolerance of a run's first event
-  std::size_t n_collapsed = 0;      // events merged into a predecessor (collapse policy)
+  std::size_t n_input = 0;         // events given
+  std::size_t n_out_of_order = 0;  // positions where a time was below its predecessor
+  std::size_t n_duplicates = 0;    // events within the duplicate tolerance of a run's first event
+  std::size_t n_collapsed = 0;     // events merged into a predecessor (collapse policy)
   std::size_t n_dropped_outside = 0;  // events dropped outside the window or in gaps
-  std::size_t n_gaps_merged = 0;    // gaps merged because they overlapped
+  std::size_t n_gaps_merged = 0;      // gaps merged because they overlapped
 };
 
 class EventSeries {

@@ -14,12 +14,12 @@ struct AcfOptions {
   std::size_t max_lag = 0;  // 0: min(10 log10(n), n - 1), as statsmodels' default
   bool adjusted = false;    // divide the lag-k autocovariance by n - k instead of n
   bool demean = true;
-  double alpha = 0.0;       // > 0: Bartlett confidence intervals at level 1 - alpha
+  double alpha = 0.0;  // > 0: Bartlett confidence intervals at level 1 - alpha
   PlanEffort effort = PlanEffort::automatic;
 };
 
 struct AcfResult {
-  std::vector<double> acf;           // lags 0 .. max_lag; acf[0] = 1
+  std::vector<double> acf;  // lags 0 .. max_lag; acf[0] = 1
   std::vector<double> autocovariance;
   // Bartlett's standard error of acf[k] under "no autocorrelation beyond lag k-1";
   // confidence bounds are acf +- z_{1-alpha/2} * se (filled when alpha > 0).

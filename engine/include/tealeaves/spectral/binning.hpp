@@ -18,8 +18,8 @@
 namespace tealeaves::spectral {
 
 struct BinnedCounts {
-  double origin = 0.0;     // absolute time of the left edge of bin 0
-  double bin_width = 0.0;  // seconds
+  double origin = 0.0;           // absolute time of the left edge of bin 0
+  double bin_width = 0.0;        // seconds
   std::vector<double> counts;    // events per bin (exact integers, stored as double for FFTs)
   std::vector<double> exposure;  // observed fraction of each bin, in [0, 1]
   double total_count = 0.0;

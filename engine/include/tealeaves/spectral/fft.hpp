@@ -24,10 +24,10 @@ std::size_t next_fast_size(std::size_t n);
 void prepare_plans(std::span<const std::size_t> sizes, PlanEffort effort = PlanEffort::measure);
 
 struct PlanCacheStats {
-  std::size_t plans = 0;    // plans held
-  std::size_t hits = 0;     // lookups served from the cache
-  std::size_t misses = 0;   // lookups that had to plan
-  std::size_t measured = 0; // plans created with FFTW_MEASURE (from wisdom or fresh)
+  std::size_t plans = 0;     // plans held
+  std::size_t hits = 0;      // lookups served from the cache
+  std::size_t misses = 0;    // lookups that had to plan
+  std::size_t measured = 0;  // plans created with FFTW_MEASURE (from wisdom or fresh)
 };
 PlanCacheStats plan_cache_stats();
 // Drops every cached plan (plans in use elsewhere stay valid until released).

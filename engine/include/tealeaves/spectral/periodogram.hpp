@@ -34,9 +34,9 @@ struct WelchOptions {
   Window window = Window::hann;
   std::size_t nperseg = 256;  // clamped to the series length, as scipy does (reported back)
   std::size_t noverlap = static_cast<std::size_t>(-1);  // default nperseg / 2
-  Detrend detrend = Detrend::constant;  // per segment
+  Detrend detrend = Detrend::constant;                  // per segment
   Scaling scaling = Scaling::density;
-  Average average = Average::mean;      // median is bias-corrected as in scipy
+  Average average = Average::mean;  // median is bias-corrected as in scipy
   PlanEffort effort = PlanEffort::automatic;
 };
 
@@ -56,7 +56,9 @@ struct Spectrum {
 };
 
 // Number of one-sided frequencies of a transform of length nfft.
-inline std::size_t onesided_size(std::size_t nfft) { return nfft / 2 + 1; }
+inline std::size_t onesided_size(std::size_t nfft) {
+  return nfft / 2 + 1;
+}
 
 Spectrum periodogram(std::span<const double> x, const PeriodogramOptions& options = {});
 Spectrum welch(std::span<const double> x, const WelchOptions& options = {});
@@ -66,9 +68,9 @@ Spectrum welch(std::span<const double> x, const WelchOptions& options = {});
 Spectrum periodogram_into(std::span<const double> x, std::span<double> power,
                           const PeriodogramOptions& options = {});
 
-Scaling parse_scaling(std::string_view name);   // "power" ("spectrum"), "density", "leahy"
-Detrend parse_detrend(std::string_view name);   // "constant" ("mean"), "none" ("false")
-Average parse_average(std::string_view name);   // "mean", "median"
+Scaling parse_scaling(std::string_view name);  // "power" ("spectrum"), "density", "leahy"
+Detrend parse_detrend(std::string_view name);  // "constant" ("mean"), "none" ("false")
+Average parse_average(std::string_view name);  // "mean", "median"
 
 }  // namespace tealeaves::spectral
 

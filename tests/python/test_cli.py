@@ -1,0 +1,48 @@
+"""The tealeaves command: the main job on the bundled sample, JSON output, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tealeaves.cli import main
+
+
+def test_demo_finds_the_beacon_and_reports_rejected_lines(capsys) -> None:
+    assert main(["analyze"]) == 0
+    out = capsys.readouterr().out
+    assert "lines: 695 read = 685 used + 2 rejected + 8 header/comment/blank" in out
+    assert "rejected line 108:" in out
+    assert "10.1.0.5  updates.vendor.example" in out
+
+
+def test_json_output_has_stable_keys_and_the_beacon_period(capsys) -> None:
+    assert main(["analyze", "--json", "--top", "1"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["tool"] == "tealeaves"
+    assert {"path", "format", "lines_read", "lines_used", "lines_rejected"} <= set(
+        document["input"]
+    )
+    beacon = next(s for s in document["series"] if s["client"] == "10.1.0.5")
+    peak = beacon["peaks"][0]
+    assert abs(300.0 / peak["period_s"] - round(300.0 / peak["period_s"])) < 0.01
+    assert peak["p_global"] < 1e-20
+    chance = next(s for s in document["series"] if s["client"] == "10.1.0.9")
+    assert chance["peaks"][0]["p_global"] > 1e-3  # Poisson: nothing survives the search
+
+
+def test_unreadable_file_is_a_usage_error(capsys, tmp_path: Path) -> None:
+    assert main(["analyze", str(tmp_path / "missing.log")]) == 2
+    assert "tealeaves: error:" in capsys.readouterr().err
+
+
+def test_console_script_is_installed() -> None:
+    exe = Path(sys.executable).with_name("tealeaves")
+    if not exe.exists():
+        pytest.skip("console script not installed next to this interpreter")
+    result = subprocess.run([str(exe), "demo"], capture_output=True, text=True, check=True)
+    assert "updates.vendor.example" in result.stdout
