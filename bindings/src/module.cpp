@@ -5,6 +5,7 @@ namespace py = pybind11;
 
 void register_core(py::module_& m);
 void register_spectral(py::module_& m);
+void register_ingest(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "tealeaves C++ engine (use the tealeaves package, not this module, directly)";
@@ -12,4 +13,6 @@ PYBIND11_MODULE(_core, m) {
   auto spectral = m.def_submodule("spectral", "binning, FFT periodograms, Welch, ACF");
   register_core(core);
   register_spectral(spectral);
+  auto ingest = m.def_submodule("ingest", "reading DNS logs (Zeek TSV/JSON, CSV) into columns");
+  register_ingest(ingest);
 }

@@ -3,6 +3,7 @@
 
 #include "tealeaves/core/errors.hpp"
 #include "tealeaves/core/series.hpp"
+#include "tealeaves/ingest/log.hpp"
 #include "tealeaves/spectral/acf.hpp"
 #include "tealeaves/spectral/binning.hpp"
 #include "tealeaves/spectral/fft.hpp"

@@ -1,0 +1,128 @@
+// Log reading: the engine parses with the GIL released; columns move into numpy uncopied.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <string>
+#include <string_view>
+
+#include "numpy_interop.hpp"
+#include "tealeaves/ingest/log.hpp"
+
+namespace py = pybind11;
+using tealeaves::bindings::to_numpy;
+namespace ingest = tealeaves::ingest;
+
+namespace {
+
+// Logs are bytes: invalid UTF-8 becomes \xHH text (Zeek's own escaping) rather than an error,
+// so every name can be printed and written to JSON.
+py::str decode(std::string_view bytes) {
+  PyObject* text = PyUnicode_DecodeUTF8(bytes.data(), static_cast<py::ssize_t>(bytes.size()),
+                                        "backslashreplace");
+  if (text == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(text);
+}
+
+py::list decode_all(const std::vector<std::string>& names) {
+  py::list out(names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) out[i] = decode(names[i]);
+  return out;
+}
+
+py::dict to_dict(ingest::LogTable&& t) {
+  py::dict d;
+  d["ts"] = to_numpy(std::move(t.ts));
+  d["client"] = to_numpy(std::move(t.client));
+  d["qname"] = to_numpy(std::move(t.qname));
+  d["qtype"] = to_numpy(std::move(t.qtype));
+  d["rcode"] = to_numpy(std::move(t.rcode));
+  d["ttl"] = to_numpy(std::move(t.ttl));
+  d["clients"] = decode_all(t.clients);
+  d["qnames"] = decode_all(t.qnames);
+  d["qtypes"] = decode_all(t.qtypes);
+  d["lines_read"] = t.lines_read;
+  d["lines_used"] = t.lines_used;
+  d["lines_rejected"] = t.lines_rejected;
+  d["lines_meta"] = t.lines_meta;
+  py::list rejected(t.rejected.size());
+  for (std::size_t i = 0; i < t.rejected.size(); ++i) {
+    rejected[i] = py::make_tuple(t.rejected[i].line, decode(t.rejected[i].reason));
+  }
+  d["rejected"] = rejected;
+  d["format"] = std::string(ingest::format_name(t.format));
+  return d;
+}
+
+ingest::ReadOptions options(const std::string& format, bool strict, std::size_t max_kept) {
+  ingest::ReadOptions o;
+  o.format = ingest::parse_log_format(format);
+  o.strict = strict;
+  o.max_rejected_kept = max_kept;
+  return o;
+}
+
+constexpr const char* kColumnsDoc = R"doc(
+Returns
+-------
+dict
+    ``ts`` (float64 epoch s), ``client``/``qname``/``qtype`` (int32 codes into the lists
+    ``clients``/``qnames``/``qtypes``; qtype -1 when absent), ``rcode`` (int32, -1 when absent),
+    ``ttl`` (float64 minimum answer TTL, NaN when absent), the counts ``lines_read``,
+    ``lines_used``, ``lines_rejected``, ``lines_meta``, ``rejected`` (list of (line, reason),
+    the first ``max_rejected_kept``) and ``format`` (the format used).
+)doc";
+
+const std::string kParseDoc = std::string(R"doc(
+Parse a whole DNS log held in memory (engine function; use tealeaves.io).
+
+Parameters
+----------
+text : str or bytes
+format : {"auto", "zeek", "zeek-tsv", "zeek-json", "json", "csv"}
+strict : bool
+    Raise ValueError("line N: reason") at the first malformed line.
+max_rejected_kept : int
+    Reasons kept for at most this many rejected lines (all are counted).
+)doc") + kColumnsDoc;
+
+const std::string kReadDoc = std::string(R"doc(
+Read and parse a DNS log file in one go (engine function; use tealeaves.io.read_log).
+
+Parameters
+----------
+path : str
+format, strict, max_rejected_kept
+    As for parse_log.
+)doc") + kColumnsDoc;
+
+}  // namespace
+
+void register_ingest(py::module_& m) {
+  m.def(
+      "parse_log",
+      [](std::string_view text, const std::string& format, bool strict, std::size_t max_kept) {
+        const ingest::ReadOptions o = options(format, strict, max_kept);
+        ingest::LogTable table;
+        {
+          // `text` views the caller's str/bytes buffer, which the call keeps alive.
+          py::gil_scoped_release release;
+          table = ingest::parse_log(text, o);
+        }
+        return to_dict(std::move(table));
+      },
+      py::arg("text"), py::kw_only(), py::arg("format") = "auto", py::arg("strict") = false,
+      py::arg("max_rejected_kept") = 1000, kParseDoc.c_str());
+  m.def(
+      "read_log",
+      [](const std::string& path, const std::string& format, bool strict, std::size_t max_kept) {
+        const ingest::ReadOptions o = options(format, strict, max_kept);
+        ingest::LogTable table;
+        {
+          py::gil_scoped_release release;
+          table = ingest::read_log(path, o);
+        }
+        return to_dict(std::move(table));
+      },
+      py::arg("path"), py::kw_only(), py::arg("format") = "auto", py::arg("strict") = false,
+      py::arg("max_rejected_kept") = 1000, kReadDoc.c_str());
+}
