@@ -343,7 +343,11 @@ def test_wrccdc_poller_series() -> None:
     groups = group_series(frame, min_events=20)
     poller = groups[("10.47.5.155", "ise.wrccdc.org")]
     assert len(poller) == 1116
-    assert poller.start == 1521911744.348904
+    assert poller.times[0] + poller.start == 1521911744.348904
+    # By default every series shares the log's observation window, first to last lookup.
+    assert poller.start == frame["ts"].min() and poller.end == frame["ts"].max()
+    own = group_series(frame, min_events=20, window="series")[("10.47.5.155", "ise.wrccdc.org")]
+    assert own.start == 1521911744.348904
     assert next(iter(groups)) == ("10.47.2.100", "ise.wrccdc.org")
 
 

@@ -75,7 +75,7 @@ def parse_log(text: str | bytes, format: str = "auto", *, strict: bool = False) 
 
 
 def group_series(
-    frame: pd.DataFrame, *, min_events: int = 1, **series_options: Any
+    frame: pd.DataFrame, *, min_events: int = 1, window: str = "log", **series_options: Any
 ) -> dict[tuple[str, str], EventSeries]:
     """One :class:`~tealeaves.EventSeries` per (client, qname), the busiest first.
 
@@ -86,6 +86,11 @@ def group_series(
         (a filtered subset is fine).
     min_events : int
         Leave out series with fewer events.
+    window : {"log", "series"}
+        The observation window of every series. "log" (default): the span of the whole frame,
+        from its first to its last lookup, because the log was recording all along and a client
+        that stays silent for hours is information, not missing data. "series": each series'
+        own first and last event. Explicit ``start``/``end`` options override either.
     **series_options
         Passed to ``EventSeries`` (e.g. ``duplicates="collapse"``); times are always sorted
         (``sort=True``), the count of out-of-order lines is in each series' ``repairs``.
@@ -106,9 +111,13 @@ def group_series(
     if missing:
         raise ValueError(f"frame: lacks the column(s) {', '.join(missing)}")
     check_count(min_events, "min_events", 1)
+    check_choice(window, "window", ("log", "series"))
     if "sort" in series_options:
         raise TypeError("sort: group_series always sorts each series' times")
     ts = frame["ts"].to_numpy(dtype=np.float64)
+    if window == "log" and len(ts):
+        series_options.setdefault("start", float(np.min(ts)))
+        series_options.setdefault("end", float(np.max(ts)))
     client_codes, client_names = _codes(frame["client"])
     qname_codes, qname_names = _codes(frame["qname"])
     key = client_codes.astype(np.int64) * (len(qname_names) + 1) + qname_codes
