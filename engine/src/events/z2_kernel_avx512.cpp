@@ -1,0 +1,23 @@
+// The same kernel built for AVX-512F (CMake adds the flags on x86-64 only).
+#include <utility>
+
+#include "z2_kernel.hpp"
+
+#if defined(TEALEAVES_HAVE_AVX512_KERNEL)
+#define TEALEAVES_KERNEL_NS avx512
+#include "z2_kernel.inl"
+
+namespace tealeaves::events::detail::avx512 {
+bool available() {
+  return __builtin_cpu_supports("avx512f");
+}
+}  // namespace tealeaves::events::detail::avx512
+#else
+namespace tealeaves::events::detail::avx512 {
+bool available() {
+  return false;
+}
+void z2_kernel(unsigned, double*, double*, const double*, const double*, std::size_t, std::size_t,
+               double*) {}
+}  // namespace tealeaves::events::detail::avx512
+#endif
