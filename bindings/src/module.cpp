@@ -6,6 +6,8 @@ namespace py = pybind11;
 void register_core(py::module_& m);
 void register_spectral(py::module_& m);
 void register_ingest(py::module_& m);
+void register_events(py::module_& m);
+void register_periodicity(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "tealeaves C++ engine (use the tealeaves package, not this module, directly)";
@@ -15,4 +17,8 @@ PYBIND11_MODULE(_core, m) {
   register_spectral(spectral);
   auto ingest = m.def_submodule("ingest", "reading DNS logs (Zeek TSV/JSON, CSV) into columns");
   register_ingest(ingest);
+  auto events = m.def_submodule("events", "Z^2_n, H-test and folding on event times");
+  register_events(events);
+  auto periodicity = m.def_submodule("periodicity", "period detection and the TTL floor");
+  register_periodicity(periodicity);
 }

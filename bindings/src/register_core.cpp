@@ -113,5 +113,12 @@ void register_core(py::module_& m) {
           "good_intervals",
           [](const tealeaves::EventSeries& s) { return intervals_array(s.good_intervals()); })
       .def_property_readonly(
-          "repairs", [](const tealeaves::EventSeries& s) { return repairs_dict(s.repairs()); });
+          "repairs", [](const tealeaves::EventSeries& s) { return repairs_dict(s.repairs()); })
+      .def(
+          "collapsed",
+          [](const tealeaves::EventSeries& s, double tolerance) {
+            py::gil_scoped_release release;
+            return s.collapsed(tolerance);
+          },
+          py::arg("tolerance"));
 }

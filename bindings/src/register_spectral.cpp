@@ -70,22 +70,7 @@ py::dict bin_events(const tealeaves::EventSeries& series, double bin_width) {
 
 py::dict periodogram(const DoubleArray& x, double fs, const std::string& window,
                      const std::string& detrend, const std::string& scaling, std::size_t nfft,
-                     const std::string& effort) {
-  sp::PeriodogramOptions o;
-  o.fs = fs;
-  o.window = sp::parse_window(window);
-  o.detrend = sp::parse_detrend(detrend);
-  o.scaling = sp::parse_scaling(scaling);
-  o.nfft = nfft;
-  o.effort = parse_effort(effort);
-  const auto span = as_span(x, "x");
-  sp::Spectrum s;
-  {
-    py::gil_scoped_release release;
-    s = sp::periodogram(span, o);
-  }
-  return spectrum_dict(std::move(s));
-}
+                     const std::string& effort);
 
 py::dict periodogram_into(const DoubleArray& x, py::array_t<double, py::array::c_style>& out,
                           double fs, const std::string& window, const std::string& detrend,
@@ -107,6 +92,16 @@ py::dict periodogram_into(const DoubleArray& x, py::array_t<double, py::array::c
   py::dict d = spectrum_dict(std::move(s));
   d["power"] = out;
   return d;
+}
+
+// The result array comes from numpy, uninitialised: no zero-filling pass over fresh pages.
+py::dict periodogram(const DoubleArray& x, double fs, const std::string& window,
+                     const std::string& detrend, const std::string& scaling, std::size_t nfft,
+                     const std::string& effort) {
+  const std::size_t length = nfft == 0 ? static_cast<std::size_t>(x.size()) : nfft;
+  py::array_t<double, py::array::c_style> out(
+      static_cast<py::ssize_t>(sp::onesided_size(std::max<std::size_t>(length, 1))));
+  return periodogram_into(x, out, fs, window, detrend, scaling, nfft, effort);
 }
 
 py::dict welch(const DoubleArray& x, double fs, const std::string& window, std::size_t nperseg,

@@ -142,3 +142,20 @@ TEST_CASE("time_origin lets callers pass exact small offsets from an absolute ep
   CHECK(s.origin() == 1.7e9 + 1e-7);
   CHECK(s.times()[1] == doctest::Approx(1e-7).epsilon(1e-12));
 }
+
+TEST_CASE("collapsed() merges retry runs after the fact and keeps the window") {
+  SeriesOptions o;
+  o.start = 0.0;
+  o.end = 100.0;
+  o.gaps = {{50.0, 60.0}};
+  const EventSeries s(std::vector<double>{1.0, 1.75, 2.5, 10.0, 10.0, 70.0}, o);
+  const EventSeries c = s.collapsed(0.8);
+  REQUIRE(c.size() == 4);  // {1, 1.75}, {2.5}, {10, 10}, {70}
+  CHECK(c.multiplicity()[0] == 2);
+  CHECK(c.multiplicity()[2] == 2);
+  CHECK(c.total_count() == 6);
+  CHECK(c.repairs().n_collapsed == 2);
+  CHECK(c.good_intervals().size() == 2);
+  CHECK(c.duration() == 100.0);
+  CHECK_THROWS_WITH_AS(s.collapsed(-1.0), doctest::Contains("tolerance:"), std::invalid_argument);
+}

@@ -15,6 +15,8 @@ except ImportError as exc:  # pragma: no cover - only without a build
         f"Original error: {exc}"
     ) from exc
 
+from .events import FoldedProfile, HTestResult, Z2Periodogram, fold, htest, z2n
+from .periodicity import Period, PeriodSearch, TtlFloor, detect_periods, ttl_floor
 from .results import ACFResult, BinnedCounts, LjungBoxResult, Spectrum
 from .series import EventSeries
 from .spectral import (
@@ -46,18 +48,29 @@ __all__ = [
     "ACFResult",
     "BinnedCounts",
     "EventSeries",
+    "FoldedProfile",
+    "HTestResult",
     "LjungBoxResult",
+    "Period",
+    "PeriodSearch",
     "Spectrum",
+    "TtlFloor",
+    "Z2Periodogram",
     "__version__",
     "acf",
     "bin_events",
     "clear_plan_cache",
+    "detect_periods",
+    "fold",
     "group_series",
+    "htest",
     "ljung_box",
     "next_fast_size",
     "periodogram",
     "plan_cache_stats",
     "prepare_plans",
     "read_log",
+    "ttl_floor",
     "welch",
+    "z2n",
 ]

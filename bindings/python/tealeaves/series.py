@@ -94,6 +94,19 @@ class EventSeries:
             time_origin=frame.origin,
         )
 
+    @classmethod
+    def _wrap(cls, impl: Any, is_datetime: bool = False) -> EventSeries:
+        self = cls.__new__(cls)
+        self._impl = impl
+        self._is_datetime = is_datetime
+        return self
+
+    def collapsed(self, tolerance: float) -> EventSeries:
+        """This series with runs of events within ``tolerance`` seconds of a run's first event
+        merged into one (multiplicities add up; the merges are counted in ``repairs``): resolver
+        retries and double logging are one lookup, not several."""
+        return EventSeries._wrap(self._impl.collapsed(float(tolerance)), self._is_datetime)
+
     # -- what validation guarantees -------------------------------------------------------
     @property
     def times(self) -> np.ndarray:
@@ -162,6 +175,7 @@ class EventSeries:
 
     # -- conveniences ---------------------------------------------------------------------
     def bin(self, bin_width: float) -> BinnedCounts:
+        """Counts per bin; see :func:`tealeaves.bin_events`."""
         from .spectral import bin_events
 
         return bin_events(self, bin_width)

@@ -193,6 +193,30 @@ EventSeries::EventSeries(std::span<const double> times, const SeriesOptions& opt
   good_ = complement(gaps, lo, hi);
 }
 
+EventSeries EventSeries::collapsed(double tolerance) const {
+  require(tolerance >= 0.0 && std::isfinite(tolerance), "tolerance",
+          "must be finite and >= 0, got " + format_number(tolerance));
+  EventSeries out;
+  out.origin_ = origin_;
+  out.duration_ = duration_;
+  out.good_ = good_;
+  out.repairs_ = repairs_;
+  out.total_count_ = total_count_;
+  double anchor = 0.0;
+  for (std::size_t i = 0; i < times_.size(); ++i) {
+    if (!out.times_.empty() && times_[i] - anchor <= tolerance) {
+      out.multiplicity_.back() += multiplicity_[i];
+      ++out.repairs_.n_collapsed;
+      ++out.repairs_.n_duplicates;
+      continue;
+    }
+    anchor = times_[i];
+    out.times_.push_back(times_[i]);
+    out.multiplicity_.push_back(multiplicity_[i]);
+  }
+  return out;
+}
+
 double EventSeries::exposure() const {
   double total = 0.0;
   for (const Interval& g : good_) total += g.length();

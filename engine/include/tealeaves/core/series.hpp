@@ -80,7 +80,14 @@ class EventSeries {
   double exposure() const;
   const SeriesRepairs& repairs() const { return repairs_; }
 
+  // The same observation with runs of events within `tolerance` seconds of a run's first event
+  // merged into one (multiplicities add up): e.g. resolver retries or double logging, which
+  // are one lookup, not several. The window and gaps are kept; the merges are counted.
+  EventSeries collapsed(double tolerance) const;
+
  private:
+  EventSeries() = default;
+
   std::vector<double> times_;
   std::vector<std::uint32_t> multiplicity_;
   std::vector<Interval> good_;

@@ -1,0 +1,227 @@
+"""Period detection on event times: is there a machine schedule, and what does it look like?"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import _core
+from ._series_input import as_series
+from ._validation import check_count, check_positive
+from .results import _html_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+    from .events import Z2Periodogram
+    from .series import EventSeries
+
+
+@dataclass(frozen=True)
+class Period:
+    """One detected period (a fundamental: its harmonics are listed, not reported apart)."""
+
+    period_s: float
+    period_err_s: float
+    frequency_hz: float
+    phase: float  # cycles in [0, 1) after the series origin, of the pulse peak
+    jitter_s: float
+    pulsed_fraction: float
+    power: float  # Z^2_n
+    log_p_single: float
+    log_p_global: float
+    effective_trials: float
+    htest_h: float
+    htest_log_p: float
+    fold_log_p: float
+    acf_hill: bool
+    harmonics_seen: tuple[int, ...]
+    source: str
+
+    @property
+    def p_single(self) -> float:
+        return math.exp(self.log_p_single)
+
+    @property
+    def p_global(self) -> float:
+        return math.exp(self.log_p_global)
+
+
+@dataclass(frozen=True)
+class TtlFloor:
+    """Inter-arrival gaps that never fall below a floor: the mark of cache expiry (or a schedule).
+
+    ``log_p`` is log P(the smallest of n gaps >= floor) if the lookups were Poisson at the same
+    mean rate. ``interpretation`` separates "cache-expiry driven" (gaps = floor + a random wait:
+    their excess over the floor is exponential-like, CV ~ 1) from "schedule-like" (narrow gaps
+    or whole multiples of the floor).
+    """
+
+    detected: bool
+    interpretation: str
+    floor_s: float
+    log_p: float
+    excess_cv: float
+    share_near_floor: float
+    n_gaps: int
+    log_ttl_s: float
+    consistent_with_log_ttl: bool
+
+
+@dataclass(frozen=True, eq=False)
+class PeriodSearch:
+    """What detect_periods found. ``status`` is "ok" or "insufficient" (see ``reason``)."""
+
+    status: str
+    reason: str
+    periods: list[Period]
+    n_events: int
+    duration: float
+    fmin: float
+    fmax: float
+    n_frequencies: int
+    harmonics: int
+    null: str
+    global_method: str
+    ttl_floor: TtlFloor
+    series: EventSeries = field(repr=False)
+
+    def to_pandas(self) -> pd.DataFrame:
+        import pandas as pd
+
+        rows = [
+            {**p.__dict__, "p_single": p.p_single, "p_global": p.p_global} for p in self.periods
+        ]
+        frame = pd.DataFrame(rows)
+        frame.attrs.update(null=self.null, global_method=self.global_method)
+        return frame
+
+    def periodogram(self) -> Z2Periodogram:
+        """The Z^2_n periodogram that was searched (recomputed on the same grid)."""
+        from .events import z2n
+
+        return z2n(self.series, harmonics=self.harmonics, fmin=self.fmin, fmax=self.fmax)
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        ax = self.periodogram().plot(ax=ax)
+        for p in self.periods:
+            ax.axvline(p.frequency_hz, color="C3", linestyle=":", linewidth=1)
+            ax.annotate(
+                f"{p.period_s:.4g} s",
+                (p.frequency_hz, ax.get_ylim()[1]),
+                va="top",
+                fontsize=8,
+                color="C3",
+            )
+        return ax
+
+    def _repr_html_(self) -> str:
+        rows: dict[str, Any] = {
+            "status": self.status,
+            "events": self.n_events,
+            "band (Hz)": f"{self.fmin:.4g} .. {self.fmax:.4g}",
+        }
+        for i, p in enumerate(self.periods):
+            rows[f"period {i + 1}"] = (
+                f"{p.period_s:.6g} s +- {p.period_err_s:.2g}, p_global {p.p_global:.2g}"
+            )
+        rows["TTL floor"] = self.ttl_floor.interpretation
+        return _html_table("PeriodSearch", rows)
+
+
+def detect_periods(
+    times_or_series: Any,
+    *,
+    harmonics: int = 2,
+    fmin: float | None = None,
+    fmax: float = 0.5,
+    oversample: float = 5.0,
+    min_cycles: float = 3.0,
+    alpha: float = 0.01,
+    max_periods: int = 5,
+    min_events: int = 20,
+    collapse: float | None = 1.0,
+    binned_candidates: bool = True,
+    require_acf: bool = False,
+    ttl: float | None = None,
+    threads: int = 0,
+) -> PeriodSearch:
+    """Find machine periods in lookup times, with honest significance.
+
+    Candidates come from the exact Z^2_n periodogram of the event times and from the binned
+    Leahy spectrum; each is refined, harmonics and sub-harmonics are grouped so a fundamental
+    is reported once, the counts' autocorrelation is checked for a hill at the period
+    (``acf_hill``; required only with ``require_acf``), and the pulse is described: phase,
+    jitter and pulsed fraction from the harmonic amplitudes, period uncertainty from the phase
+    dispersion. Periods with ``p_global < alpha`` are reported, most significant first.
+
+    Parameters
+    ----------
+    collapse : seconds or None
+        Merge events within this many seconds of a run's first event before testing (resolver
+        retries, double logging); the merges are counted in the series' ``repairs``.
+        Default 1 s, below the 2 s shortest period of the default band.
+    ttl : float, optional
+        The record's TTL from the log, for the TTL-floor check.
+
+    Returns
+    -------
+    PeriodSearch
+        ``status`` "insufficient" (with ``reason``) when there are fewer than ``min_events``
+        events or the window is too short for the band: no period is reported then.
+    """
+    series = as_series(times_or_series)
+    if collapse is not None and collapse > 0:
+        series = series.collapsed(check_positive(collapse, "collapse"))
+    raw = _core.periodicity.detect_periods(
+        series._impl,
+        harmonics=check_count(harmonics, "harmonics", 1),
+        oversample=float(oversample),
+        min_cycles=check_positive(min_cycles, "min_cycles"),
+        fmin=0.0 if fmin is None else check_positive(fmin, "fmin"),
+        fmax=check_positive(fmax, "fmax"),
+        alpha=_probability(alpha, "alpha"),
+        max_periods=check_count(max_periods, "max_periods", 1),
+        min_events=check_count(min_events, "min_events", 2),
+        binned_candidates=bool(binned_candidates),
+        require_acf=bool(require_acf),
+        log_ttl=None if ttl is None else check_positive(ttl, "ttl"),
+        threads=check_count(threads, "threads"),
+    )
+    grid = raw["grid"]
+    periods = [
+        Period(**{**p, "harmonics_seen": tuple(p["harmonics_seen"])}) for p in raw["periods"]
+    ]
+    return PeriodSearch(
+        status=raw["status"],
+        reason=raw["reason"],
+        periods=periods,
+        n_events=raw["n_events"],
+        duration=raw["duration"],
+        fmin=grid["f0"],
+        fmax=grid["f0"] + grid["df"] * max(grid["n"] - 1, 0),
+        n_frequencies=grid["n"],
+        harmonics=raw["harmonics"],
+        null=raw["null"],
+        global_method=raw["global_method"],
+        ttl_floor=TtlFloor(**raw["ttl_floor"]),
+        series=series,
+    )
+
+
+def ttl_floor(times_or_series: Any, *, ttl: float | None = None) -> TtlFloor:
+    """The TTL-floor check alone (gaps across outages excluded)."""
+    series = as_series(times_or_series)
+    raw = _core.periodicity.ttl_floor(
+        series._impl, log_ttl=None if ttl is None else check_positive(ttl, "ttl")
+    )
+    return TtlFloor(**raw)
+
+
+def _probability(value: Any, name: str) -> float:
+    p = float(value)
+    if not 0.0 < p < 1.0:
+        raise ValueError(f"{name}: must be in (0, 1), got {value!r}")
+    return p
