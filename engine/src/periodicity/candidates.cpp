@@ -14,6 +14,8 @@ namespace {
 constexpr double kMaxBins = double(1 << 22);
 constexpr double kRelativeTolerance = 0.05;
 constexpr double kRelativeHarmonics = 4.0;
+// Beyond that, a tolerance wider than this share of the fundamental cannot tell multiples apart.
+constexpr double kResolvable = 0.25;
 
 double z2_at(const EventSeries& series, double f, unsigned harmonics) {
   return events::z2_cumulative(series, f, harmonics, true)[harmonics - 1];
@@ -103,19 +105,22 @@ double peak_half_width(const events::Z2Result& z2, double frequency, double powe
   return std::max(df, df * static_cast<double>(std::max(centre - lo, hi - centre)));
 }
 
-int harmonic_relation(double a, double b, double base_tolerance_hz, double width_hz) {
-  if (a <= 0.0 || b <= 0.0) return 0;
-  const double hi = std::max(a, b), lo = std::min(a, b);
-  const double k = std::round(hi / lo);
+unsigned harmonic_number(double fundamental, double precision, const Candidate& c,
+                         double duration) {
+  if (fundamental <= 0.0 || c.frequency <= fundamental) return 0;
+  const double k = std::round(c.frequency / fundamental);
   if (k < 2.0) return 0;
   // Low harmonics of a jittered or drifting period are broad: 5 % in frequency.
-  if (k <= kRelativeHarmonics && std::abs(hi / (k * lo) - 1.0) <= kRelativeTolerance) {
-    return b > a ? static_cast<int>(k) : -static_cast<int>(k);
+  if (k <= kRelativeHarmonics &&
+      std::abs(c.frequency / (k * fundamental) - 1.0) <= kRelativeTolerance) {
+    return static_cast<unsigned>(k);
   }
-  // Higher ones only while the peak is sharp enough to tell the multiples apart.
-  const double tolerance = std::max(base_tolerance_hz, k * width_hz);
-  if (tolerance > kRelativeTolerance * lo || std::abs(hi - k * lo) > tolerance) return 0;
-  return b > a ? static_cast<int>(k) : -static_cast<int>(k);
+  // Higher ones: k times the fundamental must fall inside the candidate's own peak (at least
+  // 2/T: a phase jump splits a harmonic's peak by about that much), allowing for k times the
+  // fundamental's uncertainty, while multiples can still be told apart.
+  const double tolerance = std::max(c.half_width, 2.0 / duration) + k * precision;
+  if (tolerance > kResolvable * fundamental) return 0;
+  return std::abs(c.frequency - k * fundamental) <= tolerance ? static_cast<unsigned>(k) : 0;
 }
 
 }  // namespace tealeaves::periodicity::detail

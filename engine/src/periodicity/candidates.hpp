@@ -34,9 +34,11 @@ Candidate refine(const EventSeries& series, double f, double half_width, unsigne
 // Half the width at half power of the Z^2 peak around the candidate (at least one grid step).
 double peak_half_width(const events::Z2Result& z2, double frequency, double power);
 
-// If b is within tolerance of k a for an integer k >= 2, returns k; if a is of k b, -k; else 0.
-// For k <= 4 the tolerance is 5 % (harmonics of a jittered peak are broad); beyond, it is
-// max(base, k width) and only while that stays below 5 % of the smaller frequency.
-int harmonic_relation(double a, double b, double base_tolerance_hz, double width_hz);
+// k >= 2 if candidate c is the k-th harmonic of `fundamental` (known to +- `precision` Hz),
+// else 0. For k <= 4 the match is within 5 % (harmonics of a jittered period are broad);
+// beyond, k times the fundamental must fall inside c's own peak (at least 2/T wide), k precision
+// allowed for,
+// and only while that tolerance stays below a quarter of the fundamental.
+unsigned harmonic_number(double fundamental, double precision, const Candidate& c, double duration);
 
 }  // namespace tealeaves::periodicity::detail

@@ -26,6 +26,7 @@ constexpr const char* kGlobalMethod =
 
 struct Group {
   Candidate fundamental;
+  double precision = 0.0;  // Hz: its peak half-width over the harmonics that sharpen it
   std::vector<unsigned> harmonics;
 };
 
@@ -51,6 +52,19 @@ std::vector<Candidate> deduplicate(std::vector<Candidate> cands, double resoluti
   return kept;
 }
 
+// A sharp pulse keeps many harmonics (the H-test counts them): refining the frequency on all
+// of them pins it m times better than the search's own harmonics, which is what lets high
+// harmonics be matched to it. The reported power stays Z^2_n at the sharpened frequency.
+Group sharpen(const EventSeries& series, Candidate c, unsigned harmonics) {
+  const unsigned m = events::htest(series, c.frequency).harmonics;
+  if (m > harmonics) {
+    const double f = detail::refine(series, c.frequency, c.half_width, m).frequency;
+    c.frequency = f;
+    c.power = events::z2_cumulative(series, f, harmonics, true)[harmonics - 1];
+  }
+  return {c, c.half_width / std::max(m, harmonics), {}};
+}
+
 bool rayleigh_significant(const EventSeries& series, double f, double alpha) {
   const double z1 = events::z2_cumulative(series, f, 1, true)[0];
   return stats::log_chi2_sf(z1, 2.0) < std::log(alpha);
@@ -61,17 +75,17 @@ bool rayleigh_significant(const EventSeries& series, double f, double alpha) {
 // true frequency, where the first harmonic is empty. Taken from the lowest frequency up, each
 // significant candidate either is a harmonic of a fundamental already found or starts a new one.
 std::vector<Group> group_harmonics(const EventSeries& series, std::vector<Candidate> cands,
-                                   double resolution, double alpha, const PeriodDetection& result) {
+                                   double alpha, const PeriodDetection& result) {
   std::sort(cands.begin(), cands.end(),
             [](const Candidate& a, const Candidate& b) { return a.frequency < b.frequency; });
   std::vector<Group> groups;
   for (const Candidate& c : cands) {
     bool harmonic = false;
     for (Group& g : groups) {
-      const int r = detail::harmonic_relation(g.fundamental.frequency, c.frequency, resolution,
-                                              g.fundamental.half_width);
-      if (r > 0) {
-        g.harmonics.push_back(static_cast<unsigned>(r));
+      const unsigned k =
+          detail::harmonic_number(g.fundamental.frequency, g.precision, c, series.duration());
+      if (k > 0) {
+        g.harmonics.push_back(k);
         harmonic = true;
         break;
       }
@@ -80,7 +94,12 @@ std::vector<Group> group_harmonics(const EventSeries& series, std::vector<Candid
     const double log_p_global = events::z2_log_p_global(c.power, result.harmonics, result.grid.f0,
                                                         result.grid.fmax(), result.time_variance);
     if (log_p_global < std::log(alpha) && rayleigh_significant(series, c.frequency, alpha)) {
-      groups.push_back({c, {}});
+      Group fresh = sharpen(series, c, result.harmonics);
+      const double resolution = 3.0 / series.duration();
+      const bool seen = std::any_of(groups.begin(), groups.end(), [&](const Group& g) {
+        return std::abs(g.fundamental.frequency - fresh.fundamental.frequency) < resolution;
+      });
+      if (!seen) groups.push_back(std::move(fresh));
     }
   }
   return groups;
@@ -198,12 +217,9 @@ PeriodDetection detect_periods(const EventSeries& series, const DetectOptions& o
   }
   // Frequencies closer than a few 1/T are not resolved from each other.
   const double resolution = 3.0 / series.duration();
-  const auto groups = group_harmonics(series, deduplicate(std::move(cands), resolution), resolution,
-                                      o.alpha, result);
+  const auto groups =
+      group_harmonics(series, deduplicate(std::move(cands), resolution), o.alpha, result);
   for (const Group& g : groups) {
-    const double lp = events::z2_log_p_global(g.fundamental.power, o.harmonics, result.grid.f0,
-                                              result.grid.fmax(), result.time_variance);
-    if (lp >= std::log(o.alpha)) continue;
     DetectedPeriod p = describe(series, g, result);
     if (o.require_acf && !p.acf_hill) continue;
     result.periods.push_back(std::move(p));
