@@ -31,6 +31,7 @@ py::dict period_dict(const pd::DetectedPeriod& p) {
   d["frequency_hz"] = p.frequency_hz;
   d["period_s"] = p.period_s;
   d["period_err_s"] = p.period_err_s;
+  d["interval_s"] = p.interval_s;
   d["phase"] = p.phase;
   d["jitter_s"] = p.jitter_s;
   d["pulsed_fraction"] = p.pulsed_fraction;

@@ -1,4 +1,4 @@
-"""The main job, first cut: every (client, qname) series of a log and its strongest spectral peaks.
+"""The main job: every (client, qname) series of a log, its periods and its spectral peaks.
 
 Later issues grow this into the full verdict (periodicity on event times, null models,
 inter-arrival models, rhythm); the shape of ``analyze_log`` and its JSON stays.
@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from .periodicity import detect_periods
 from .series import EventSeries
 from .spectral import bin_events, periodogram
 
@@ -47,6 +48,9 @@ class SeriesSummary:
     n_frequencies: int
     peaks: list[Peak] = field(default_factory=list)
     repairs: dict[str, int] = field(default_factory=dict)
+    status: str = "ok"
+    periods: list[dict[str, Any]] = field(default_factory=list)
+    ttl_floor: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,17 +67,29 @@ class SeriesSummary:
 
 
 NULL_DESCRIPTION = (
-    "p_single: one frequency of homogeneous Poisson counts (Leahy power ~ chi^2, 2 dof); "
-    "p_global: any of the n_frequencies_searched in that series (Sidak)"
+    "periods: Z^2_2 of the event times against a homogeneous Poisson process in the observed "
+    "time; p_global counts the whole band searched (Davies-Baluev). Spectral peaks: Leahy "
+    "powers of the binned counts, p_single one frequency, p_global all searched (Sidak)"
+)
+PERIOD_KEYS = (
+    "period_s",
+    "period_err_s",
+    "interval_s",
+    "p_single",
+    "p_global",
+    "jitter_s",
+    "pulsed_fraction",
+    "harmonics_seen",
 )
 
 
 def summarize_series(
     series: EventSeries, client: str, qname: str, *, top: int = 3, bin_width: float | None = None
 ) -> SeriesSummary:
-    """Leahy periodogram of the binned counts; the ``top`` peaks with honest p-values.
+    """Periods on the event times (detect_periods), and the Leahy periodogram of the binned
+    counts with its ``top`` peaks, each with honest p-values.
 
-    Frequencies below two cycles per window are not searched (a trend is not a period).
+    Spectral peaks below two cycles per window are not searched (a trend is not a period).
     """
     width = bin_width or auto_bin_width(series.duration)
     binned = bin_events(series, width)
@@ -93,6 +109,8 @@ def summarize_series(
             )
             for r in table.itertuples()
         ]
+    detection = detect_periods(series)
+    periods = [{key: _plain(getattr(p, key)) for key in PERIOD_KEYS} for p in detection.periods]
     return SeriesSummary(
         client,
         qname,
@@ -102,5 +120,12 @@ def summarize_series(
         width,
         n_freq,
         peaks,
-        dict(series.repairs),
+        dict(detection.series.repairs),
+        detection.status,
+        periods,
+        dict(detection.ttl_floor.__dict__),
     )
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -150,9 +151,11 @@ def _print_text(
             f"  {s.n_events} events over {_duration(s.end - s.start)}, bins of {s.bin_width:g} s, "
             f"{s.n_frequencies} frequencies searched\n"
         )
+        _print_periods(out, s)
         if not s.peaks:
             out("  too short for a spectrum\n\n")
             continue
+        out("  spectral peaks (binned counts):\n")
         out(f"  {'period':>12}  {'Leahy power':>11}  {'p_single':>9}  {'p_global':>9}\n")
         for p in s.peaks:
             out(
@@ -160,6 +163,25 @@ def _print_text(
                 f"{p.p_global:>9.2e}\n"
             )
         out("\n")
+
+
+def _print_periods(out: Any, s: Any) -> None:
+    if s.status != "ok":
+        out("  periods: not enough data to test\n")
+    elif not s.periods:
+        out("  periods: none significant (alpha 0.01, global)\n")
+    for p in s.periods:
+        out(
+            f"  period {p['period_s']:.6g} s +- {p['period_err_s']:.2g} "
+            f"(typical gap {p['interval_s']:.4g} s), jitter {p['jitter_s']:.3g} s, "
+            f"{100 * p['pulsed_fraction']:.0f}% phase-locked, p_global {p['p_global']:.2e}\n"
+        )
+    floor = s.ttl_floor
+    if floor.get("detected"):
+        out(
+            f"  gap floor {floor['floor_s']:.4g} s ({floor['interpretation']}), "
+            f"p {math.exp(floor['log_p']):.1e} against Poisson gaps\n"
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

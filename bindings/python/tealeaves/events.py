@@ -134,7 +134,7 @@ def z2n(
     Rayleigh's test is ``harmonics=1``.
     """
     series = as_series(times_or_series)
-    check_count(harmonics, "harmonics", minimum=1)
+    check_harmonics(harmonics)
     grid = _events.make_grid(
         series.duration,
         oversample=float(oversample),
@@ -174,6 +174,14 @@ class HTestResult:
     @property
     def p_value(self) -> float:
         return float(np.exp(self.log_p))
+
+
+def check_harmonics(harmonics: Any) -> int:
+    """1..20: the phasor kernels are built for up to 20 harmonics (the H-test's range)."""
+    value = check_count(harmonics, "harmonics", minimum=1)
+    if value > 20:
+        raise ValueError(f"harmonics: must be in 1..20, got {value}")
+    return value
 
 
 def htest(times_or_series: Any, frequency: float, *, max_harmonics: int = 20) -> HTestResult:

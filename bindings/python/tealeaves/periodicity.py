@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from . import _core
 from ._series_input import as_series
 from ._validation import check_count, check_positive
+from .events import check_harmonics
 from .results import _html_table
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ class Period:
 
     period_s: float
     period_err_s: float
+    interval_s: float  # typical gap between beats, robust to phase resets (0 if unknown)
     frequency_hz: float
     phase: float  # cycles in [0, 1) after the series origin, of the pulse peak
     jitter_s: float
@@ -159,7 +161,7 @@ def detect_periods(
 
     Parameters
     ----------
-    collapse : seconds or None
+    collapse : seconds, or None / 0 for no merging
         Merge events within this many seconds of a run's first event before testing (resolver
         retries, double logging); the merges are counted in the series' ``repairs``.
         Default 1 s, below the 2 s shortest period of the default band.
@@ -173,11 +175,11 @@ def detect_periods(
         events or the window is too short for the band: no period is reported then.
     """
     series = as_series(times_or_series)
-    if collapse is not None and collapse > 0:
+    if collapse is not None and collapse != 0:
         series = series.collapsed(check_positive(collapse, "collapse"))
     raw = _core.periodicity.detect_periods(
         series._impl,
-        harmonics=check_count(harmonics, "harmonics", 1),
+        harmonics=check_harmonics(harmonics),
         oversample=float(oversample),
         min_cycles=check_positive(min_cycles, "min_cycles"),
         fmin=0.0 if fmin is None else check_positive(fmin, "fmin"),

@@ -96,7 +96,8 @@ PulseShape pulse_shape(const EventSeries& series, double frequency) {
   // A second harmonic at or below the noise floor only bounds the spread: use the floor.
   const double r2 = std::max(shape.amplitude2, std::min(shape.amplitude1, 1.0 / std::sqrt(n)));
   const double ratio = std::min(1.0, r2 / shape.amplitude1);
-  const double sigma2 = -std::log(ratio) / (6.0 * std::numbers::pi * std::numbers::pi);
+  const double sigma2 =
+      std::max(0.0, -std::log(ratio) / (6.0 * std::numbers::pi * std::numbers::pi));
   shape.jitter_cycles = std::sqrt(sigma2);
   shape.pulsed_fraction = std::min(
       1.0, shape.amplitude1 * std::exp(2.0 * std::numbers::pi * std::numbers::pi * sigma2));

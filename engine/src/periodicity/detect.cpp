@@ -139,6 +139,20 @@ double event_time_sd(const EventSeries& series) {
   return std::sqrt(ss / n);
 }
 
+double typical_interval(const EventSeries& series, double period) {
+  const auto t = series.times();
+  std::vector<double> beats;
+  for (std::size_t i = 1; i < t.size(); ++i) {
+    const double gap = t[i] - t[i - 1];
+    const double k = std::round(gap / period);
+    if (k >= 1.0 && k <= 3.0 && std::abs(gap / (k * period) - 1.0) < 0.2) beats.push_back(gap / k);
+  }
+  if (beats.size() < 3) return 0.0;
+  const auto mid = beats.begin() + static_cast<std::ptrdiff_t>(beats.size() / 2);
+  std::nth_element(beats.begin(), mid, beats.end());
+  return *mid;
+}
+
 DetectedPeriod describe(const EventSeries& series, const Group& g, const PeriodDetection& result) {
   const Candidate& c = g.fundamental;
   const unsigned n = result.harmonics;
@@ -165,6 +179,7 @@ DetectedPeriod describe(const EventSeries& series, const Group& g, const PeriodD
       std::max(shape.jitter_cycles, 1e-3) / (std::sqrt(pulsed) * event_time_sd(series));
   p.period_err_s = sigma_f / (c.frequency * c.frequency);
   p.acf_hill = acf_hill(series, p.period_s);
+  p.interval_s = typical_interval(series, p.period_s);
   p.harmonics_seen = g.harmonics;
   std::sort(p.harmonics_seen.begin(), p.harmonics_seen.end());
   p.source = c.from_events && c.from_binned ? "both" : c.from_binned ? "binned" : "events";

@@ -34,7 +34,11 @@ struct DetectOptions {
 struct DetectedPeriod {
   double frequency_hz = 0.0;
   double period_s = 0.0;
-  double period_err_s = 0.0;     // 1 sigma, from the phase dispersion of the pulsed events
+  double period_err_s = 0.0;  // 1 sigma, from the phase dispersion of the pulsed events
+  // The typical gap between beats: median of gap / k over gaps within 20 % of k periods
+  // (k = 1..3). Unlike period_s (phase-coherent over the whole log) it ignores phase resets,
+  // e.g. a poller restarted mid-log; 0 when fewer than 3 gaps qualify.
+  double interval_s = 0.0;
   double phase = 0.0;            // pulse peak, in cycles [0, 1) after the series origin
   double jitter_s = 0.0;         // spread of the pulsed events around the peak (1 sigma)
   double pulsed_fraction = 0.0;  // share of the events that are phase-locked

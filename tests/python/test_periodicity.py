@@ -1,0 +1,161 @@
+"""detect_periods: calibration under the null, power on hard beacons, real data, DNS realities."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tealeaves as tl
+from tealeaves import datasets
+
+from conftest import shared_file
+
+
+def _beacon_with_noise(n_total: int, jitter: float, seed: int) -> tl.EventSeries:
+    """A 60 s beacon missing half its beats, mixed with as many Poisson lookups."""
+    rng = np.random.default_rng(seed)
+    period, beats = 60.0, n_total
+    t_beacon = np.arange(beats) * period + jitter * period * rng.normal(size=beats)
+    t_beacon = t_beacon[rng.random(beats) < 0.5]
+    duration = beats * period
+    t_noise = rng.uniform(0, duration, n_total - len(t_beacon))
+    t = np.sort(np.concatenate([t_beacon, t_noise]))
+    return tl.EventSeries(t, start=min(t[0], 0.0), end=max(t[-1], duration))
+
+
+def test_false_positive_rate_under_poisson_is_calibrated() -> None:
+    # alpha = 0.01 on the global p-value over 0.25 mHz .. 0.1 Hz, 1000 Poisson series.
+    hits = 0
+    for seed in range(1000):
+        t = np.sort(np.random.default_rng(10_000 + seed).uniform(0, 12_000, 200))
+        found = tl.detect_periods(tl.EventSeries(t, start=0, end=12_000), fmax=0.1, alpha=0.01)
+        hits += bool(found.periods)
+    assert 0.005 <= hits / 1000 <= 0.02
+
+
+@pytest.mark.parametrize(("n_total", "jitter"), [(200, 0.10), (1000, 0.20)])
+def test_power_on_a_beacon_missing_half_its_beats_in_as_much_noise(n_total, jitter) -> None:
+    found = 0
+    for seed in range(100):
+        result = tl.detect_periods(_beacon_with_noise(n_total, jitter, seed), fmax=0.1)
+        best = result.periods[0] if result.periods else None
+        if best and abs(best.period_s - 60.0) < 0.6 and best.p_global < 0.01:
+            found += 1
+    assert found >= 95
+
+
+def test_the_period_is_described_honestly() -> None:
+    result = tl.detect_periods(_beacon_with_noise(4000, 0.05, 1), fmax=0.1)
+    p = result.periods[0]
+    assert p.period_s == pytest.approx(60.0, abs=3 * p.period_err_s + 1e-3)
+    assert p.jitter_s == pytest.approx(3.0, rel=0.2)  # 5 % of 60 s
+    assert p.pulsed_fraction == pytest.approx(0.5, abs=0.08)  # half the events are beacon
+    assert p.acf_hill and p.source in {"events", "both"}
+    assert "Poisson" in result.null and "Davies" in result.global_method
+    assert p.p_single <= p.p_global
+
+
+def test_fundamental_is_reported_once_with_its_harmonics() -> None:
+    t = datasets.beacon_times(300.0, 0.0, 86_400.0, jitter=1.0, seed=3)
+    result = tl.detect_periods(t)
+    assert len(result.periods) == 1
+    assert result.periods[0].period_s == pytest.approx(300.0, rel=1e-3)
+    assert {2, 3, 4} <= set(result.periods[0].harmonics_seen)
+
+
+def test_few_events_are_insufficient_not_a_period() -> None:
+    result = tl.detect_periods([0.0, 60.0, 120.0, 180.0, 240.0])
+    assert result.status == "insufficient" and not result.periods
+    assert "fewer than" in result.reason
+    short = tl.detect_periods(np.arange(30) * 0.01, collapse=None)
+    assert short.status == "insufficient"
+
+
+def test_retry_clusters_are_collapsed_and_counted() -> None:
+    # A 120 s beacon whose every lookup is an NBNS-style triplet 0.75 s apart.
+    base = np.arange(300) * 120.0 + np.random.default_rng(2).normal(0, 0.5, 300)
+    t = np.sort(np.concatenate([base, base + 0.75, base + 1.5]))
+    result = tl.detect_periods(t, collapse=2.0, fmax=0.1)
+    assert result.n_events == 300
+    assert result.series.repairs["n_collapsed"] == 600
+    assert result.series.total_count == 900
+    assert result.periods[0].period_s == pytest.approx(120.0, rel=1e-3)
+
+
+def test_gaps_in_observation_do_not_fake_low_frequency_power() -> None:
+    # Poisson lookups, with a long outage: no period may appear from the window's shape.
+    false = 0
+    for seed in range(100):
+        rng = np.random.default_rng(seed)
+        t = np.sort(rng.uniform(0, 20_000, 300))
+        t = t[(t < 5_000) | (t > 11_000)]
+        s = tl.EventSeries(t, start=0, end=20_000, gaps=[(5_000, 11_000)])
+        false += bool(tl.detect_periods(s, fmax=0.05).periods)
+    assert false <= 5
+
+
+def test_ttl_floor_separates_cache_schedule_and_chance() -> None:
+    cache = datasets.cache_expiry_times(600.0, 1 / 60, 0.0, 7 * 86_400.0, seed=1)
+    floor = tl.ttl_floor(cache)
+    assert floor.detected and floor.interpretation == "cache-expiry driven"
+    assert floor.floor_s == pytest.approx(600.0, rel=0.01) and floor.log_p < -100
+    with_log_ttl = tl.ttl_floor(cache, ttl=600.0)
+    assert with_log_ttl.consistent_with_log_ttl and with_log_ttl.floor_s == 600.0
+
+    beacon = datasets.beacon_times(300.0, 0.0, 86_400.0, jitter=2.0, seed=2)
+    assert tl.ttl_floor(beacon).interpretation == "schedule-like"
+    chance = datasets.poisson_times(1 / 300, 0.0, 86_400.0, seed=3)
+    assert not tl.ttl_floor(chance).detected
+
+
+def test_bundled_sample_series_are_told_apart() -> None:
+    frame = tl.read_log(datasets.sample_path())
+    groups = tl.group_series(frame)
+    beacon = tl.detect_periods(groups[("10.1.0.5", "updates.vendor.example")])
+    assert [round(p.period_s) for p in beacon.periods] == [300]
+    chance = tl.detect_periods(groups[("10.1.0.9", "cdn.assets.example")])
+    assert chance.status == "ok" and not chance.periods
+    cache = tl.detect_periods(groups[("10.1.0.7", "mail1.campaign.example")], ttl=600.0)
+    assert cache.ttl_floor.interpretation == "cache-expiry driven"
+
+
+# --- real data (skipped where ../shared/data is absent) -------------------------------------
+def test_rxte_pulsar_photons() -> None:
+    events = pd.read_csv(shared_file("rxte-psr-b1509-58-photons/events.csv"))
+    result = tl.detect_periods(events["time_s"].to_numpy(), fmin=1.0, fmax=20.0, collapse=None)
+    best = result.periods[0]
+    assert best.frequency_hz == pytest.approx(6.5961, abs=0.0003)
+    assert best.log_p_global < np.log(1e-20)
+
+
+def test_wrccdc_pollers_poll_every_30_seconds() -> None:
+    frame = tl.read_log(shared_file("wrccdc-2018-zeek-dns/dns.log"))
+    groups = tl.group_series(frame[frame["qname"] == "ise.wrccdc.org"], min_events=20)
+    pollers = ["10.47.1.100", "10.47.1.153", "10.47.5.100", "10.47.5.155"]
+    for client in pollers:
+        series = groups[(client, "ise.wrccdc.org")]
+        best = tl.detect_periods(series).periods[0]
+        gaps = np.diff(series.collapsed(1.0).times)
+        one_cycle = np.median(gaps[(gaps > 20) & (gaps < 45)])
+        assert best.period_s == pytest.approx(30.3, abs=0.6), client
+        # Restarts shift the phase: the typical interval is what the poller's timer says.
+        assert best.interval_s == pytest.approx(one_cycle, rel=0.005), client
+        assert best.p_global < 1e-3
+
+
+def test_scripted_curl_loop_period() -> None:
+    syn = pd.read_csv(shared_file("slips-test-cc-beacon-pcaps/capture1_tcp_syn.csv"))
+    best = tl.detect_periods(syn["ts_epoch_s"].to_numpy()).periods[0]
+    assert best.period_s == pytest.approx(2.25, abs=0.05)
+    assert best.p_global < 1e-6
+
+
+def test_bad_detection_options_name_the_argument() -> None:
+    t = np.arange(100) * 10.0
+    with pytest.raises(ValueError, match="^alpha:"):
+        tl.detect_periods(t, alpha=1.5)
+    with pytest.raises(ValueError, match="^harmonics:"):
+        tl.detect_periods(t, harmonics=25)
+    with pytest.raises(ValueError, match="^collapse:"):
+        tl.detect_periods(t, collapse=-1.0)
