@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import shared_file
 
 import tealeaves as tl
 from tealeaves import datasets
-
-from conftest import shared_file
 
 
 def _beacon_with_noise(n_total: int, jitter: float, seed: int) -> tl.EventSeries:
@@ -153,9 +152,9 @@ def test_scripted_curl_loop_period() -> None:
 
 def test_bad_detection_options_name_the_argument() -> None:
     t = np.arange(100) * 10.0
-    with pytest.raises(ValueError, match="^alpha:"):
+    with pytest.raises(ValueError, match=r"^alpha:"):
         tl.detect_periods(t, alpha=1.5)
-    with pytest.raises(ValueError, match="^harmonics:"):
+    with pytest.raises(ValueError, match=r"^harmonics:"):
         tl.detect_periods(t, harmonics=25)
-    with pytest.raises(ValueError, match="^collapse:"):
+    with pytest.raises(ValueError, match=r"^collapse:"):
         tl.detect_periods(t, collapse=-1.0)
