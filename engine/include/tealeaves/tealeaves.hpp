@@ -2,8 +2,14 @@
 #pragma once
 
 #include "tealeaves/core/errors.hpp"
+#include "tealeaves/core/parallel.hpp"
+#include "tealeaves/core/rng.hpp"
 #include "tealeaves/core/series.hpp"
+#include "tealeaves/core/stats.hpp"
+#include "tealeaves/events/folding.hpp"
+#include "tealeaves/events/rayleigh.hpp"
 #include "tealeaves/ingest/log.hpp"
+#include "tealeaves/periodicity/detect.hpp"
 #include "tealeaves/spectral/acf.hpp"
 #include "tealeaves/spectral/binning.hpp"
 #include "tealeaves/spectral/fft.hpp"
