@@ -1,5 +1,6 @@
 // Z^2_n over a uniform frequency grid, tiled for the cache and threaded over fixed blocks.
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,26 +15,43 @@ namespace tealeaves::events {
 namespace {
 
 // Frequencies per block: recurrences restart from exact phases at each block, which bounds
-// their rounding drift (~block * 1e-16) and fixes the work split whatever the thread count.
-constexpr std::size_t kFreqBlock = 256;
+// their rounding drift (~block * 1e-16, measured ~1e-11 relative on Z^2) and fixes the work
+// split whatever the thread count. Seeding costs a sincos per event per block, so the block
+// is long enough for that to be small against the recurrence steps.
+constexpr std::size_t kFreqBlock = 1024;
 // Events per tile: the phasor arrays of a tile stay in L1 while a block's frequencies run.
 constexpr std::size_t kEventTile = 512;
 
-struct Tile {
-  std::vector<double> zr, zi, sr, si;
-  explicit Tile(std::size_t n) : zr(n), zi(n), sr(n), si(n) {}
+// Cache-line aligned, so no vector load or store of the kernel straddles two lines.
+struct alignas(64) Tile {
+  double zr[kEventTile], zi[kEventTile], sr[kEventTile], si[kEventTile];
 };
 
-// Seeds the tile with exact phasors at f0 and the per-step rotation by df.
-std::size_t seed_tile(Tile& tile, std::span<const double> times, double f0, double df) {
+// The rotation by one grid step, e^{2 pi i df t_j}: the same for every block, computed once.
+struct Steps {
+  std::vector<double> re, im;
+};
+
+Steps grid_steps(std::span<const double> times, double df) {
+  Steps s{std::vector<double>(times.size()), std::vector<double>(times.size())};
+  for (std::size_t j = 0; j < times.size(); ++j) {
+    const auto step = detail::cis_cycles(detail::cycles(df, times[j]));
+    s.re[j] = step.re;
+    s.im[j] = step.im;
+  }
+  return s;
+}
+
+// Seeds the tile with exact phasors at f0 and the events' step rotations.
+std::size_t seed_tile(Tile& tile, std::span<const double> times, const Steps& steps,
+                      std::size_t first, double f0) {
   const std::size_t n = times.size();
   for (std::size_t j = 0; j < n; ++j) {
     const auto z = detail::cis_cycles(detail::cycles(f0, times[j]));
-    const auto step = detail::cis_cycles(detail::cycles(df, times[j]));
     tile.zr[j] = z.re;
     tile.zi[j] = z.im;
-    tile.sr[j] = step.re;
-    tile.si[j] = step.im;
+    tile.sr[j] = steps.re[first + j];
+    tile.si[j] = steps.im[first + j];
   }
   const std::size_t padded = (n + detail::kLanes - 1) / detail::kLanes * detail::kLanes;
   for (std::size_t j = n; j < padded; ++j) tile.zr[j] = tile.zi[j] = tile.sr[j] = tile.si[j] = 0.0;
@@ -62,20 +80,19 @@ std::vector<detail::Phasor> edge_sums(const detail::WindowEdges& edges, double f
 }
 
 void search_block(const EventSeries& series, const FrequencyGrid& grid, const Z2Options& o,
-                  const detail::WindowEdges& edges, std::size_t begin, std::size_t end,
-                  double* power) {
+                  const detail::WindowEdges& edges, const Steps& steps, std::size_t begin,
+                  std::size_t end, double* power) {
   const unsigned h = o.harmonics;
   const std::size_t n_freq = end - begin;
   const double f0 = grid.frequency(begin);
   std::vector<double> sums(n_freq * 2 * h, 0.0);
-  Tile tile(kEventTile);
+  auto tile = std::make_unique<Tile>();
   const auto kernel = detail::select_z2_kernel();
   const auto times = series.times();
   for (std::size_t j0 = 0; j0 < times.size(); j0 += kEventTile) {
     const auto chunk = times.subspan(j0, std::min(kEventTile, times.size() - j0));
-    const std::size_t padded = seed_tile(tile, chunk, f0, grid.df);
-    kernel(h, tile.zr.data(), tile.zi.data(), tile.sr.data(), tile.si.data(), padded, n_freq,
-           sums.data());
+    const std::size_t padded = seed_tile(*tile, chunk, steps, j0, f0);
+    kernel(h, tile->zr, tile->zi, tile->sr, tile->si, padded, n_freq, sums.data());
   }
   const double n = static_cast<double>(times.size());
   std::vector<detail::Phasor> window;
@@ -112,8 +129,9 @@ Z2Result z2n_search(const EventSeries& series, const FrequencyGrid& grid, const 
   result.power.assign(grid.n, 0.0);
   if (series.empty()) return result;
   const auto edges = detail::window_edges(series);
+  const Steps steps = grid_steps(series.times(), grid.df);
   parallel_for_blocks(grid.n, kFreqBlock, o.threads, [&](std::size_t b, std::size_t e) {
-    search_block(series, grid, o, edges, b, e, result.power.data() + b);
+    search_block(series, grid, o, edges, steps, b, e, result.power.data() + b);
   });
   return result;
 }
