@@ -8,6 +8,7 @@ void register_spectral(py::module_& m);
 void register_ingest(py::module_& m);
 void register_events(py::module_& m);
 void register_periodicity(py::module_& m);
+void register_interarrival(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "tealeaves C++ engine (use the tealeaves package, not this module, directly)";
@@ -21,4 +22,6 @@ PYBIND11_MODULE(_core, m) {
   register_events(events);
   auto periodicity = m.def_submodule("periodicity", "period detection and the TTL floor");
   register_periodicity(periodicity);
+  auto interarrival = m.def_submodule("interarrival", "inter-arrival fits, tests, burstiness");
+  register_interarrival(interarrival);
 }

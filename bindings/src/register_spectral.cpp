@@ -12,6 +12,7 @@
 #include "tealeaves/spectral/acf.hpp"
 #include "tealeaves/spectral/binning.hpp"
 #include "tealeaves/spectral/fft.hpp"
+#include "tealeaves/spectral/lomb_scargle.hpp"
 #include "tealeaves/spectral/periodogram.hpp"
 
 namespace py = pybind11;
@@ -168,6 +169,89 @@ py::dict plan_cache_stats() {
   return d;
 }
 
+sp::FapModel fap_model(std::size_t n, double fmax, double baseline, double t_variance,
+                       const std::string& normalization, bool centered) {
+  return {n, fmax, baseline, t_variance, sp::parse_ls_normalization(normalization), centered};
+}
+
+py::dict lomb_scargle(const DoubleArray& t, const DoubleArray& y, std::optional<DoubleArray> dy,
+                      std::optional<DoubleArray> frequency, std::optional<double> minimum_frequency,
+                      std::optional<double> maximum_frequency, double samples_per_peak,
+                      double nyquist_factor, const std::string& normalization, bool fit_mean,
+                      bool center_data, const std::string& method, double tolerance,
+                      std::size_t threads) {
+  sp::LombScargleOptions o;
+  o.normalization = sp::parse_ls_normalization(normalization);
+  o.fit_mean = fit_mean;
+  o.center_data = center_data;
+  o.method = sp::parse_ls_method(method);
+  o.tolerance = tolerance;
+  o.threads = threads;
+  const sp::AutoFrequencyOptions grid_options{samples_per_peak, nyquist_factor, minimum_frequency,
+                                              maximum_frequency};
+  const auto t_span = as_span(t, "t");
+  const auto y_span = as_span(y, "y");
+  const auto dy_span = dy ? as_span(*dy, "dy") : std::span<const double>();
+  const auto f_span = frequency ? as_span(*frequency, "frequency") : std::span<const double>();
+  sp::LombScargleResult r;
+  {
+    py::gil_scoped_release release;
+    if (frequency) {
+      r = sp::lomb_scargle(t_span, y_span, dy_span, f_span, o);
+    } else {
+      r = sp::lomb_scargle(t_span, y_span, dy_span, sp::auto_frequency_grid(t_span, grid_options),
+                           o);
+    }
+  }
+  py::dict d;
+  d["power"] = to_numpy(std::move(r.power));
+  d["frequency"] =
+      r.frequency.empty() ? py::object(py::none()) : py::object(to_numpy(std::move(r.frequency)));
+  d["minimum_frequency"] = r.grid.minimum;
+  d["frequency_step"] = r.grid.step;
+  d["n"] = r.fap.n;
+  d["fmax"] = r.fap.fmax;
+  d["baseline"] = r.fap.baseline;
+  d["t_variance"] = r.fap.t_variance;
+  d["y_mean"] = r.y_mean;
+  d["y_variance"] = r.y_variance;
+  d["sum_error_bound"] = r.sum_error_bound;
+  return d;
+}
+
+// Natural logs of false-alarm probabilities of each power (a vector of astropy's formula).
+py::array_t<double> ls_log_false_alarm(const DoubleArray& power, std::size_t n, double fmax,
+                                       double baseline, double t_variance,
+                                       const std::string& normalization, bool centered,
+                                       const std::string& method) {
+  const sp::FapModel model = fap_model(n, fmax, baseline, t_variance, normalization, centered);
+  const sp::FapMethod m = sp::parse_fap_method(method);
+  const auto z = as_span(power, "power");
+  std::vector<double> out(z.size());
+  {
+    py::gil_scoped_release release;
+    for (std::size_t i = 0; i < z.size(); ++i) {
+      out[i] = sp::log_false_alarm_probability(z[i], model, m);
+    }
+  }
+  return to_numpy(std::move(out));
+}
+
+py::array_t<double> ls_false_alarm_level(const DoubleArray& probability, std::size_t n, double fmax,
+                                         double baseline, double t_variance,
+                                         const std::string& normalization, bool centered,
+                                         const std::string& method) {
+  const sp::FapModel model = fap_model(n, fmax, baseline, t_variance, normalization, centered);
+  const sp::FapMethod m = sp::parse_fap_method(method);
+  const auto p = as_span(probability, "probability");
+  std::vector<double> out(p.size());
+  {
+    py::gil_scoped_release release;
+    for (std::size_t i = 0; i < p.size(); ++i) out[i] = sp::false_alarm_level(p[i], model, m);
+  }
+  return to_numpy(std::move(out));
+}
+
 }  // namespace
 
 void register_spectral(py::module_& m) {
@@ -199,4 +283,16 @@ void register_spectral(py::module_& m) {
   m.def("plan_cache_stats", &plan_cache_stats);
   m.def("clear_plan_cache", &sp::clear_plan_cache);
   m.def("wisdom_path", &sp::wisdom_path);
+  m.def("lomb_scargle", &lomb_scargle, py::arg("t"), py::arg("y"), py::arg("dy") = py::none(),
+        py::kw_only(), py::arg("frequency") = py::none(), py::arg("minimum_frequency") = py::none(),
+        py::arg("maximum_frequency") = py::none(), py::arg("samples_per_peak") = 5.0,
+        py::arg("nyquist_factor") = 5.0, py::arg("normalization") = "standard",
+        py::arg("fit_mean") = true, py::arg("center_data") = true, py::arg("method") = "exact",
+        py::arg("tolerance") = 1e-12, py::arg("threads") = 0);
+  m.def("ls_log_false_alarm", &ls_log_false_alarm, py::arg("power"), py::arg("n"), py::arg("fmax"),
+        py::arg("baseline"), py::arg("t_variance"), py::arg("normalization"), py::arg("centered"),
+        py::arg("method"));
+  m.def("ls_false_alarm_level", &ls_false_alarm_level, py::arg("probability"), py::arg("n"),
+        py::arg("fmax"), py::arg("baseline"), py::arg("t_variance"), py::arg("normalization"),
+        py::arg("centered"), py::arg("method"));
 }

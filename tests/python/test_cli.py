@@ -21,7 +21,7 @@ def test_demo_finds_the_beacon_and_reports_rejected_lines(capsys) -> None:
 
 
 def test_json_output_has_stable_keys_and_the_beacon_period(capsys) -> None:
-    assert main(["analyze", "--json", "--top", "1"]) == 0
+    assert main(["demo", "--json", "--top", "1"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["tool"] == "tealeaves"
     assert {"path", "format", "lines_read", "lines_used", "lines_rejected"} <= set(
@@ -31,7 +31,13 @@ def test_json_output_has_stable_keys_and_the_beacon_period(capsys) -> None:
     peak = beacon["peaks"][0]
     assert abs(300.0 / peak["period_s"] - round(300.0 / peak["period_s"])) < 0.01
     assert peak["p_global"] < 1e-20
+    period = beacon["periods"][0]
+    assert period["period_s"] == pytest.approx(300.0, rel=1e-4) and period["p_global"] < 1e-100
+    assert beacon["interarrival"]["burstiness"]["b"] < -0.9  # a schedule: B near -1
+    cache = next(s for s in document["series"] if s["client"] == "10.1.0.7")
+    assert cache["ttl_floor"]["interpretation"] == "cache-expiry driven"
     chance = next(s for s in document["series"] if s["client"] == "10.1.0.9")
+    assert chance["periods"] == [] and chance["status"] == "ok"
     assert chance["peaks"][0]["p_global"] > 1e-3  # Poisson: nothing survives the search
 
 

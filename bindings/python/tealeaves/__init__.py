@@ -16,6 +16,16 @@ except ImportError as exc:  # pragma: no cover - only without a build
     ) from exc
 
 from .events import FoldedProfile, HTestResult, Z2Periodogram, fold, htest, z2n
+from .interarrivals import (
+    BurstinessResult,
+    InterarrivalResult,
+    ModelFit,
+    PowerLawFit,
+    burstiness,
+    fit_powerlaw,
+    interarrival,
+)
+from .lomb_scargle import LombScargleResult, lomb_scargle
 from .periodicity import Period, PeriodSearch, TtlFloor, detect_periods, ttl_floor
 from .results import ACFResult, BinnedCounts, LjungBoxResult, Spectrum
 from .series import EventSeries
@@ -47,24 +57,33 @@ def __getattr__(name: str):  # PEP 562
 __all__ = [
     "ACFResult",
     "BinnedCounts",
+    "BurstinessResult",
     "EventSeries",
     "FoldedProfile",
     "HTestResult",
+    "InterarrivalResult",
     "LjungBoxResult",
+    "LombScargleResult",
+    "ModelFit",
     "Period",
     "PeriodSearch",
+    "PowerLawFit",
     "Spectrum",
     "TtlFloor",
     "Z2Periodogram",
     "__version__",
     "acf",
     "bin_events",
+    "burstiness",
     "clear_plan_cache",
     "detect_periods",
+    "fit_powerlaw",
     "fold",
     "group_series",
     "htest",
+    "interarrival",
     "ljung_box",
+    "lomb_scargle",
     "next_fast_size",
     "periodogram",
     "plan_cache_stats",

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from .interarrivals import interarrival
 from .periodicity import detect_periods
 from .series import EventSeries
 from .spectral import bin_events, periodogram
@@ -51,6 +52,7 @@ class SeriesSummary:
     status: str = "ok"
     periods: list[dict[str, Any]] = field(default_factory=list)
     ttl_floor: dict[str, Any] = field(default_factory=dict)
+    gaps: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +63,10 @@ class SeriesSummary:
             "end": self.end,
             "bin_width_s": self.bin_width,
             "n_frequencies_searched": self.n_frequencies,
+            "status": self.status,
+            "periods": self.periods,
+            "ttl_floor": self.ttl_floor,
+            "interarrival": self.gaps,
             "peaks": [p.__dict__ for p in self.peaks],
             "repairs": self.repairs,
         }
@@ -124,7 +130,25 @@ def summarize_series(
         detection.status,
         periods,
         dict(detection.ttl_floor.__dict__),
+        _gaps(detection.series, periods[0]["period_s"] if periods else None),
     )
+
+
+def _gaps(series: EventSeries, period: float | None) -> dict[str, Any]:
+    """Best-supported gap model with its evidence, and burstiness (issue: inter-arrivals)."""
+    if series.n_events < 3 or series.duration <= 0:
+        return {"status": "insufficient_data"}
+    result = interarrival(series, gof_replicates=100, power_law_replicates=100, period=period)
+    b = result.burstiness
+    return {
+        "status": result.status,
+        "best_model": result.best_model,
+        "strength": result.strength,
+        "evidence": result.evidence,
+        "n_spanning_outage": result.n_spanning_outage,
+        "burstiness": {"cv": b.cv, "b": b.b, "b_n": b.b_n, "memory": b.memory},
+        "power_law_p": None if result.power_law is None else result.power_law.p_value,
+    }
 
 
 def _plain(value: Any) -> Any:

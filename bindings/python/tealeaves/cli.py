@@ -17,6 +17,36 @@ from . import __version__
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 
+def _options() -> argparse.ArgumentParser:
+    """Options shared by analyze and demo."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--format",
+        default="auto",
+        choices=("auto", "zeek", "zeek-tsv", "zeek-json", "json", "csv"),
+    )
+    common.add_argument("--client", help="only this client")
+    common.add_argument("--qname", help="only this name")
+    common.add_argument(
+        "--min-events", type=int, default=20, help="skip series with fewer events (default 20)"
+    )
+    common.add_argument(
+        "--bin-width",
+        type=float,
+        default=None,
+        help="seconds per bin for the spectrum (default: automatic)",
+    )
+    common.add_argument("--top", type=int, default=3, help="spectral peaks per series (default 3)")
+    common.add_argument(
+        "--max-series",
+        type=int,
+        default=20,
+        help="report at most this many series, largest first (default 20)",
+    )
+    common.add_argument("--json", action="store_true", help="write JSON to standard output")
+    return common
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tealeaves",
@@ -24,44 +54,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"tealeaves {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
+    common = _options()
     analyze = commands.add_parser(
         "analyze",
-        help="series in a DNS log and their strongest spectral peaks",
+        parents=[common],
+        help="series in a DNS log: periods, gaps, spectral peaks",
         description="Read a Zeek dns.log (TSV or JSON lines) or a CSV, group the lookups by "
-        "(client, qname) and report each series' strongest periodogram peaks with p-values. "
-        "Without LOG, the bundled sample is analysed.",
+        "(client, qname) and report each series' periods (on the event times, with global "
+        "p-values), gap model, burstiness, TTL floor and spectral peaks. Without LOG, the "
+        "bundled sample is analysed.",
     )
     analyze.add_argument("log", nargs="?", help="log file (default: the bundled sample)")
-    analyze.add_argument(
-        "--format", default="auto", choices=("auto", "zeek", "zeek-tsv", "zeek-json", "json", "csv")
+    demo = commands.add_parser(
+        "demo", parents=[common], help="analyze the bundled sample log (no arguments needed)"
     )
-    analyze.add_argument("--client", help="only this client")
-    analyze.add_argument("--qname", help="only this name")
-    analyze.add_argument(
-        "--min-events", type=int, default=20, help="skip series with fewer events (default 20)"
-    )
-    analyze.add_argument(
-        "--bin-width",
-        type=float,
-        default=None,
-        help="seconds per bin for the spectrum (default: automatic)",
-    )
-    analyze.add_argument("--top", type=int, default=3, help="peaks per series (default 3)")
-    analyze.add_argument(
-        "--max-series",
-        type=int,
-        default=20,
-        help="report at most this many series, largest first (default 20)",
-    )
-    analyze.add_argument("--json", action="store_true", help="write JSON to standard output")
-    commands.add_parser("demo", help="analyze the bundled sample log")
+    demo.set_defaults(log=None)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "demo":
-        args = _parser().parse_args(["analyze"])
     try:
         return _analyze(args)
     except (OSError, ValueError, TypeError) as exc:
@@ -175,6 +187,13 @@ def _print_periods(out: Any, s: Any) -> None:
             f"  period {p['period_s']:.6g} s +- {p['period_err_s']:.2g} "
             f"(typical gap {p['interval_s']:.4g} s), jitter {p['jitter_s']:.3g} s, "
             f"{100 * p['pulsed_fraction']:.0f}% phase-locked, p_global {p['p_global']:.2e}\n"
+        )
+    gaps = s.gaps
+    if gaps.get("best_model"):
+        b = gaps["burstiness"]
+        out(
+            f"  gaps: best model {gaps['best_model']} ({gaps['strength']}); burstiness B "
+            f"{b['b']:.2f}, CV {b['cv']:.2f}, memory {b['memory']:.2f}\n"
         )
     floor = s.ttl_floor
     if floor.get("detected"):
