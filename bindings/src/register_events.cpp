@@ -33,11 +33,14 @@ py::dict make_grid(double duration, double oversample, double min_cycles, double
 }
 
 py::dict z2n_search(const tealeaves::EventSeries& series, double f0, double df, std::size_t n,
-                    unsigned harmonics, bool window_correction, std::size_t threads) {
+                    unsigned harmonics, bool window_correction, std::size_t threads, bool fast,
+                    double tolerance) {
   ev::Z2Options o;
   o.harmonics = harmonics;
   o.window_correction = window_correction;
   o.threads = threads;
+  o.fast = fast;
+  o.tolerance = tolerance;
   ev::Z2Result r;
   {
     py::gil_scoped_release release;
@@ -48,6 +51,7 @@ py::dict z2n_search(const tealeaves::EventSeries& series, double f0, double df, 
   d["harmonics"] = r.harmonics;
   d["n_events"] = r.n_events;
   d["time_variance"] = r.time_variance;
+  d["error_bound"] = r.error_bound;
   d["power"] = to_numpy(std::move(r.power));
   return d;
 }
@@ -97,7 +101,7 @@ void register_events(py::module_& m) {
         py::arg("max_frequencies") = std::size_t{1} << 26);
   m.def("z2n_search", &z2n_search, py::arg("series"), py::kw_only(), py::arg("f0"), py::arg("df"),
         py::arg("n"), py::arg("harmonics") = 2, py::arg("window_correction") = true,
-        py::arg("threads") = 0);
+        py::arg("threads") = 0, py::arg("fast") = false, py::arg("tolerance") = 1e-10);
   m.def(
       "z2_cumulative",
       [](const tealeaves::EventSeries& s, double f, unsigned harmonics, bool window_correction) {

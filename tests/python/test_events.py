@@ -119,3 +119,16 @@ def test_pulse_shape_recovers_jitter_and_pulsed_fraction() -> None:
 def test_bad_input_names_the_argument(call, error, name) -> None:
     with pytest.raises(error, match=rf"^{name}:"):
         call()
+
+
+@pytest.mark.parametrize("tolerance", [1e-6, 1e-10])
+def test_fast_path_is_within_its_stated_bound(tolerance) -> None:
+    rng = np.random.default_rng(21)
+    t = np.sort(rng.uniform(0, 40_000, 8000))
+    t = t[(t < 9_000) | (t > 10_000)]
+    s = tl.EventSeries(t, start=0, end=40_000, gaps=[(9_000, 10_000)])
+    exact = tl.z2n(s, harmonics=2, fmax=0.2)
+    fast = tl.z2n(s, harmonics=2, fmax=0.2, fast=True, tolerance=tolerance)
+    assert exact.error_bound == 0.0 and fast.error_bound > 0.0
+    assert np.max(np.abs(fast.power - exact.power)) <= fast.error_bound
+    assert fast.error_bound < 1e4 * tolerance * len(t)  # the bound scales with the tolerance

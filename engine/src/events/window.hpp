@@ -28,4 +28,15 @@ Phasor window_at(const WindowEdges& edges, double f);
 // the window has no effect. Returns 0 where the window leaves the null degenerate.
 double whitened_power(double c, double s, double n, Phasor w1, Phasor w2);
 
+// Edge phasor sums sum_i sign_i e^{2 pi i k f t_i} at harmonics k = 1..2 harmonics, for the
+// n_freq grid frequencies f0 + m df (m-major: [m * 2 harmonics + k - 1]); scalar recurrences,
+// since there are few edges.
+std::vector<Phasor> edge_sums(const WindowEdges& edges, double f0, double df, std::size_t n_freq,
+                              unsigned harmonics);
+
+// A bound on how much whitened_power can change when c and s each move by at most delta:
+// (2 / (n lambda_min)) (sqrt(2) |d| delta + delta^2), lambda_min the null covariance's
+// smallest eigenvalue (per event) and d the centred sums.
+double whitened_power_bound(double c, double s, double n, Phasor w1, Phasor w2, double delta);
+
 }  // namespace tealeaves::events::detail

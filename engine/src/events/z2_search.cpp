@@ -9,6 +9,7 @@
 #include "tealeaves/core/parallel.hpp"
 #include "tealeaves/events/rayleigh.hpp"
 #include "window.hpp"
+#include "z2_fast.hpp"
 #include "z2_kernel.hpp"
 
 namespace tealeaves::events {
@@ -58,27 +59,6 @@ std::size_t seed_tile(Tile& tile, std::span<const double> times, const Steps& st
   return padded;
 }
 
-// Edge phasor sums at harmonics 1..2n for each frequency of the block (few edges: scalar).
-std::vector<detail::Phasor> edge_sums(const detail::WindowEdges& edges, double f0, double df,
-                                      std::size_t n_freq, unsigned harmonics) {
-  const unsigned h2 = 2 * harmonics;
-  std::vector<detail::Phasor> sums(n_freq * h2);
-  for (std::size_t i = 0; i < edges.t.size(); ++i) {
-    detail::Phasor z = detail::cis_cycles(detail::cycles(f0, edges.t[i]));
-    const detail::Phasor step = detail::cis_cycles(detail::cycles(df, edges.t[i]));
-    for (std::size_t m = 0; m < n_freq; ++m) {
-      detail::Phasor p = z;
-      for (unsigned k = 0; k < h2; ++k) {
-        sums[m * h2 + k].re += edges.sign[i] * p.re;
-        sums[m * h2 + k].im += edges.sign[i] * p.im;
-        p = p * z;
-      }
-      z = z * step;
-    }
-  }
-  return sums;
-}
-
 void search_block(const EventSeries& series, const FrequencyGrid& grid, const Z2Options& o,
                   const detail::WindowEdges& edges, const Steps& steps, std::size_t begin,
                   std::size_t end, double* power) {
@@ -96,7 +76,7 @@ void search_block(const EventSeries& series, const FrequencyGrid& grid, const Z2
   }
   const double n = static_cast<double>(times.size());
   std::vector<detail::Phasor> window;
-  if (o.window_correction) window = edge_sums(edges, f0, grid.df, n_freq, h);
+  if (o.window_correction) window = detail::edge_sums(edges, f0, grid.df, n_freq, h);
   for (std::size_t m = 0; m < n_freq; ++m) {
     const double f = grid.frequency(begin + m);
     double total = 0.0;
@@ -119,6 +99,7 @@ void search_block(const EventSeries& series, const FrequencyGrid& grid, const Z2
 Z2Result z2n_search(const EventSeries& series, const FrequencyGrid& grid, const Z2Options& o) {
   require(o.harmonics >= 1 && o.harmonics <= 20, "harmonics",
           "must be in 1..20, got " + std::to_string(o.harmonics));
+  if (o.fast) return detail::z2n_search_fast(series, grid, o);
   require(grid.n >= 1 && grid.df > 0.0 && grid.f0 > 0.0, "grid",
           "needs at least one positive frequency and a positive spacing");
   Z2Result result;
