@@ -41,6 +41,24 @@ def test_json_output_has_stable_keys_and_the_beacon_period(capsys) -> None:
     assert chance["peaks"][0]["p_global"] > 1e-3  # Poisson: nothing survives the search
 
 
+def test_binned_peaks_withhold_p_values_when_outages_void_the_null(tmp_path: Path) -> None:
+    # Regression: Poisson lookups with hourly outages showed "periods" in the binned spectrum.
+    import numpy as np
+
+    import tealeaves as tl
+
+    rng = np.random.default_rng(1)
+    t = np.sort(rng.uniform(0, 86_400, 3000))
+    gaps = [[h * 3600 + 3000, h * 3600 + 3600] for h in range(24)]
+    keep = np.ones(len(t), bool)
+    for a, b in gaps:
+        keep &= ~((t > a) & (t < b))
+    s = tl.EventSeries(t[keep], start=0, end=86_400, gaps=gaps)
+    table = tl.periodogram(tl.bin_events(s, 10.0), scaling="leahy").peaks(3)
+    assert table["p_global"].isna().all() and "outages" in table.attrs["null"]
+    assert tl.detect_periods(s).periods == []  # the event-time test accounts for the gaps
+
+
 def test_unreadable_file_is_a_usage_error(capsys, tmp_path: Path) -> None:
     assert main(["analyze", str(tmp_path / "missing.log")]) == 2
     assert "tealeaves: error:" in capsys.readouterr().err

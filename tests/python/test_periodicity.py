@@ -158,3 +158,13 @@ def test_bad_detection_options_name_the_argument() -> None:
         tl.detect_periods(t, harmonics=25)
     with pytest.raises(ValueError, match=r"^collapse:"):
         tl.detect_periods(t, collapse=-1.0)
+    with pytest.raises(ValueError, match=r"^collapse:"):
+        tl.detect_periods(t, collapse=1.0, fmax=5.0)  # would merge beats of 0.2 s periods
+
+
+def test_automatic_collapse_never_swallows_the_fastest_period() -> None:
+    # Regression: a fixed 1 s merge turned a 0.4 s beacon into "1.2 s" when fmax was raised.
+    rng = np.random.default_rng(0)
+    t = np.sort(np.arange(0, 3600, 0.4) + rng.normal(0, 0.01, 9000))
+    best = tl.detect_periods(t, fmax=5.0).periods[0]
+    assert best.period_s == pytest.approx(0.4, rel=1e-3)

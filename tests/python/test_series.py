@@ -120,6 +120,19 @@ def test_to_pandas_and_plot() -> None:
         ({"times": [1.0, 5.0], "gaps": [], "gti": []}, ValueError, "gti"),
         ({"times": np.array(["2016-01-01", "NaT"], dtype="datetime64[ns]")}, ValueError, "times"),
         ({"times": [1.0, 5.0], "start": np.datetime64("2016-01-01")}, TypeError, "start"),
+        ({"times": [1.0, 5.0], "start": "2016-01-01"}, TypeError, "start"),
+        ({"times": [1.0, 5.0], "duplicate_tolerance": "x"}, TypeError, "duplicate_tolerance"),
+        # Regression: a bare number beside date-times was read as nanoseconds since 1970.
+        (
+            {"times": np.array(["2024-01-01"], dtype="datetime64[ns]"), "start": 1704067200.0},
+            TypeError,
+            "start",
+        ),
+        (
+            {"times": np.array(["2024-01-01"], dtype="datetime64[ns]"), "gaps": [(1.0, 2.0)]},
+            TypeError,
+            "gaps",
+        ),
     ],
 )
 def test_bad_series_input_names_the_argument(kwargs, error, name) -> None:

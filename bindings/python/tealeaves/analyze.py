@@ -34,8 +34,8 @@ class Peak:
     period_s: float
     frequency_hz: float
     leahy_power: float
-    p_single: float
-    p_global: float
+    p_single: float | None  # None where outages void the Poisson null of the binned counts
+    p_global: float | None
 
 
 @dataclass(frozen=True)
@@ -110,8 +110,8 @@ def summarize_series(
                 float(r.period_s),
                 float(r.frequency_hz),
                 float(r.power),
-                float(r.p_single),
-                float(r.p_global),
+                _finite(r.p_single),
+                _finite(r.p_global),
             )
             for r in table.itertuples()
         ]
@@ -149,6 +149,11 @@ def _gaps(series: EventSeries, period: float | None) -> dict[str, Any]:
         "burstiness": {"cv": b.cv, "b": b.b, "b_n": b.b_n, "memory": b.memory},
         "power_law_p": None if result.power_law is None else result.power_law.p_value,
     }
+
+
+def _finite(value: Any) -> float | None:
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 def _plain(value: Any) -> Any:

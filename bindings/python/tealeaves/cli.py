@@ -171,10 +171,16 @@ def _print_text(
         out(f"  {'period':>12}  {'Leahy power':>11}  {'p_single':>9}  {'p_global':>9}\n")
         for p in s.peaks:
             out(
-                f"  {p.period_s:>10.2f} s  {p.leahy_power:>11.1f}  {p.p_single:>9.2e}  "
-                f"{p.p_global:>9.2e}\n"
+                f"  {p.period_s:>10.2f} s  {p.leahy_power:>11.1f}  {_p(p.p_single):>9}  "
+                f"{_p(p.p_global):>9}\n"
             )
+        if s.peaks and s.peaks[0].p_global is None:
+            out("  (no p-values: outages make the binned counts non-Poisson; see periods)\n")
         out("\n")
+
+
+def _p(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2e}"
 
 
 def _print_periods(out: Any, s: Any) -> None:

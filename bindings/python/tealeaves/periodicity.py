@@ -144,7 +144,7 @@ def detect_periods(
     alpha: float = 0.01,
     max_periods: int = 5,
     min_events: int = 20,
-    collapse: float | None = 1.0,
+    collapse: float | str | None = "auto",
     binned_candidates: bool = True,
     require_acf: bool = False,
     ttl: float | None = None,
@@ -161,10 +161,12 @@ def detect_periods(
 
     Parameters
     ----------
-    collapse : seconds, or None / 0 for no merging
+    collapse : seconds, "auto", or None / 0 for no merging
         Merge events within this many seconds of a run's first event before testing (resolver
         retries, double logging); the merges are counted in the series' ``repairs``.
-        Default 1 s, below the 2 s shortest period of the default band.
+        "auto" (default) is min(1 s, 0.5 / fmax): 1 s for the default band, and never more
+        than half the shortest period searched, so no beat of it can be merged away. An
+        explicit value above 0.5 / fmax is refused for the same reason.
     ttl : float, optional
         The record's TTL from the log, for the TTL-floor check.
 
@@ -175,8 +177,9 @@ def detect_periods(
         events or the window is too short for the band: no period is reported then.
     """
     series = as_series(times_or_series)
-    if collapse is not None and collapse != 0:
-        series = series.collapsed(check_positive(collapse, "collapse"))
+    tolerance = _collapse_tolerance(collapse, check_positive(fmax, "fmax"))
+    if tolerance > 0:
+        series = series.collapsed(tolerance)
     raw = _core.periodicity.detect_periods(
         series._impl,
         harmonics=check_harmonics(harmonics),
@@ -220,6 +223,24 @@ def ttl_floor(times_or_series: Any, *, ttl: float | None = None) -> TtlFloor:
         series._impl, log_ttl=None if ttl is None else check_positive(ttl, "ttl")
     )
     return TtlFloor(**raw)
+
+
+def _collapse_tolerance(collapse: Any, fmax: float) -> float:
+    if collapse is None:
+        return 0.0
+    if isinstance(collapse, str):
+        if collapse != "auto":
+            raise ValueError(f"collapse: expected seconds, 'auto' or None, got {collapse!r}")
+        return min(1.0, 0.5 / fmax)
+    if collapse == 0:
+        return 0.0
+    tolerance = check_positive(collapse, "collapse")
+    if tolerance > 0.5 / fmax:
+        raise ValueError(
+            f"collapse: {tolerance:g} s would merge beats of the shortest period searched "
+            f"({1 / fmax:g} s at fmax = {fmax:g} Hz); use less than {0.5 / fmax:g} s"
+        )
+    return tolerance
 
 
 def _probability(value: Any, name: str) -> float:

@@ -89,6 +89,9 @@ class Spectrum:
     window: str
     method: str
     total_count: float
+    # False when the counts came from bins with outages: then zero counts in unobserved time
+    # break the homogeneous-Poisson null of the Leahy p-values, which peaks() then withholds.
+    poisson_null: bool = True
 
     @cached_property
     def frequency(self) -> np.ndarray:
@@ -124,17 +127,27 @@ class Spectrum:
                 "power": power[top],
             }
         )
-        if self.scaling == "leahy":
+        if self.scaling == "leahy" and not self.poisson_null:
+            frame["p_single"] = np.nan
+            frame["p_global"] = np.nan
+            frame["log10_p_global"] = np.nan
+        elif self.scaling == "leahy":
             log_p = log_chi2_sf_even(power[top] * self.n_segments, 2 * self.n_segments)
             frame["p_single"] = np.exp(log_p)
             frame["p_global"] = np.exp(sidak_log(log_p, max(len(searched), 1)))
             frame["log10_p_global"] = sidak_log(log_p, max(len(searched), 1)) / np.log(10)
         frame.attrs["n_trials"] = len(searched)
-        frame.attrs["null"] = (
-            "homogeneous Poisson counts (Leahy powers chi^2, 2 dof per segment)"
-            if self.scaling == "leahy"
-            else "none (scaling is not leahy)"
-        )
+        if self.scaling != "leahy":
+            frame.attrs["null"] = "none (scaling is not leahy)"
+        elif not self.poisson_null:
+            frame.attrs["null"] = (
+                "none: the bins include outages, so their counts are not homogeneous Poisson; "
+                "test periods on the event times (detect_periods, z2n), which account for gaps"
+            )
+        else:
+            frame.attrs["null"] = (
+                "homogeneous Poisson counts (Leahy powers chi^2, 2 dof per segment)"
+            )
         return frame
 
     def to_pandas(self) -> pd.DataFrame:

@@ -89,7 +89,7 @@ class EventSeries:
             end=hi,
             gaps=gap_pairs,
             duplicates=duplicates,
-            duplicate_tolerance=float(duplicate_tolerance),
+            duplicate_tolerance=_seconds(duplicate_tolerance, "duplicate_tolerance"),
             drop_outside=bool(drop_outside),
             time_origin=frame.origin,
         )
@@ -214,6 +214,15 @@ class EventSeries:
         return f"<pre>{html.escape(repr(self))}</pre>"
 
 
+def _seconds(value: Any, name: str) -> float:
+    if isinstance(value, (str, bytes, bool)):
+        raise TypeError(f"{name}: expected a number of seconds, got {type(value).__name__}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name}: expected a number of seconds, got {value!r}") from None
+
+
 class _NumericFrame:
     """Plain float seconds: passed through; the engine subtracts the window start."""
 
@@ -225,9 +234,12 @@ class _NumericFrame:
     def point(self, value: Any, name: str) -> float | None:
         if value is None:
             return None
-        if is_datetime_like([value]):
+        if is_datetime_like([value]) or isinstance(value, (str, bytes)):
             raise TypeError(f"{name}: times are numbers, so {name} must be a number too")
-        return float(value)
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name}: expected a number, got {type(value).__name__}") from None
 
     def pairs(self, value: Any, name: str) -> np.ndarray:
         return _as_pairs(value, name, lambda column: as_float_array(column, name))
@@ -250,13 +262,25 @@ class _DatetimeFrame:
     def point(self, value: Any, name: str) -> float | None:
         if value is None:
             return None
+        _refuse_plain_number(value, name)
         return (scalar_to_utc_ns(value, name) - self._origin_ns) / NS_PER_S
 
     def pairs(self, value: Any, name: str) -> np.ndarray:
         def convert(column: Any) -> np.ndarray:
+            for value in column:
+                _refuse_plain_number(value, name)
             return relative_seconds(to_utc_ns(column, name), self._origin_ns)
 
         return _as_pairs(value, name, convert)
+
+
+def _refuse_plain_number(value: Any, name: str) -> None:
+    # A bare number next to date-times is ambiguous (epoch seconds? nanoseconds?): refuse it.
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        raise TypeError(
+            f"{name}: times are date-times, so {name} must be a date-time too "
+            f"(e.g. a pandas Timestamp or numpy datetime64), got the number {value!r}"
+        )
 
 
 def _as_pairs(value: Any, name: str, convert: Any) -> np.ndarray:

@@ -42,6 +42,11 @@ def _signal(x: Any, fs: float | None) -> tuple[np.ndarray, float]:
     return as_float_array(x, "x"), 1.0 if fs is None else check_positive(fs, "fs")
 
 
+def _fully_observed(x: Any) -> bool:
+    """False for binned counts with outages (the last bin may overhang the window)."""
+    return not isinstance(x, BinnedCounts) or bool(np.all(x.exposure[:-1] >= 1.0 - 1e-9))
+
+
 def periodogram(
     x: Any,
     fs: float | None = None,
@@ -84,8 +89,13 @@ def periodogram(
     else:
         if not isinstance(out, np.ndarray) or out.dtype != np.float64 or out.ndim != 1:
             raise TypeError("out: expected a 1-D float64 numpy array")
+        if not (out.flags.c_contiguous and out.flags.writeable):
+            raise ValueError("out: must be C-contiguous and writeable (results go straight in)")
+        expected = (length or len(signal)) // 2 + 1
+        if len(out) != expected:
+            raise ValueError(f"out: needs {expected} values (nfft // 2 + 1), got {len(out)}")
         raw = _spectral.periodogram_into(signal, out, **options)
-    return Spectrum(window=window, method="periodogram", **raw)
+    return Spectrum(window=window, method="periodogram", poisson_null=_fully_observed(x), **raw)
 
 
 def welch(
@@ -132,7 +142,7 @@ def welch(
         average=average,
         effort=effort,
     )
-    return Spectrum(window=window, method="welch", **raw)
+    return Spectrum(window=window, method="welch", poisson_null=_fully_observed(x), **raw)
 
 
 def acf(

@@ -108,6 +108,43 @@ Comparison compare_models(const ModelFit& first, const ModelFit& second,
   return c;
 }
 
+// AIC's penalty of 2 per parameter does not protect a nested smaller model when the larger
+// one's extra parameter is non-regular (the shifted exponential's floor is the sample minimum:
+// its likelihood gain is ~Exp(1), so it would win a third of Poisson samples). The AIC winner
+// keeps its place only if its likelihood-ratio test against every nested smaller model rejects
+// at 5 %; otherwise the simpler model is preferred, and `note` says why.
+std::size_t parsimonious_best(std::span<const ModelFit> fits,
+                              std::span<const Comparison> comparisons,
+                              const std::vector<std::size_t>& usable, std::string* note) {
+  constexpr double kAlpha = 0.05;
+  std::size_t best = usable[0];
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const std::size_t smaller : usable) {
+      if (smaller == best || !is_larger(fits[best].model) || is_larger(fits[smaller].model) ||
+          nested_dof(fits[best].model, fits[smaller].model) <= 0.0) {
+        continue;
+      }
+      for (const Comparison& c : comparisons) {
+        if (!c.nested || !pair_is(c.first, c.second, fits[best].model, fits[smaller].model)) {
+          continue;
+        }
+        if (c.p_value >= kAlpha) {
+          *note = std::string(model_name(fits[best].model)) + " has the lowest AIC but does not " +
+                  "improve significantly on the nested " +
+                  std::string(model_name(fits[smaller].model)) + " (" + test_sentence(c) +
+                  "), so the simpler model is preferred";
+          best = smaller;
+          changed = true;
+        }
+        break;
+      }
+      if (changed) break;
+    }
+  }
+  return best;
+}
+
 Ranking rank_models(std::span<const ModelFit> fits, std::span<const Comparison> comparisons) {
   Ranking r;
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -128,6 +165,10 @@ Ranking rank_models(std::span<const ModelFit> fits, std::span<const Comparison> 
   }
   std::stable_sort(usable.begin(), usable.end(),
                    [&](std::size_t a, std::size_t b) { return r.aic[a] < r.aic[b]; });
+  std::string demoted;
+  const std::size_t chosen = parsimonious_best(fits, comparisons, usable, &demoted);
+  // The chosen model leads; the rest keep their AIC order.
+  std::stable_partition(usable.begin(), usable.end(), [&](std::size_t i) { return i == chosen; });
   r.has_best = true;
   r.best = usable[0];
   double total = 0.0;
@@ -149,6 +190,10 @@ Ranking rank_models(std::span<const ModelFit> fits, std::span<const Comparison> 
   const std::string runner(model_name(fits[r.runner_up].model));
   r.evidence = best + " has the lowest AIC, " + format_fixed(delta, 1) + " below " + runner +
                " (Akaike weight " + format_fixed(r.akaike_weight[r.best], 3) + ")";
+  if (!demoted.empty()) {
+    r.strength = "weak";
+    r.evidence = demoted;
+  }
   for (const Comparison& c : comparisons) {
     if (pair_is(c.first, c.second, fits[r.best].model, fits[r.runner_up].model)) {
       r.evidence += "; " + test_sentence(c);
