@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import _core
+from .results import _html_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,15 +30,6 @@ COUNTING_NULL = (
     "homogeneous Poisson process with the same number of events on the good-time intervals; "
     "two-sided, one test per window length (no correction across windows)"
 )
-
-
-def _html(title: str, rows: dict[str, Any]) -> str:
-    cells = "".join(
-        f"<tr><th style='text-align:left'>{html.escape(str(k))}</th>"
-        f"<td>{html.escape(v if isinstance(v, str) else f'{v:.4g}')}</td></tr>"
-        for k, v in rows.items()
-    )
-    return f"<b>{html.escape(title)}</b><table>{cells}</table>"
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,7 +130,7 @@ class ModelFit:
             p_KS=self.p_ks,
             p_AD=self.p_ad,
         )
-        return _html(f"ModelFit ({self.model})", rows)
+        return _html_table(f"ModelFit ({self.model})", rows)
 
 
 @dataclass(frozen=True, eq=False)
@@ -270,7 +261,7 @@ class PowerLawFit:
         return ax
 
     def _repr_html_(self) -> str:
-        return _html(
+        return _html_table(
             "PowerLawFit",
             {
                 "alpha ± se": f"{self.alpha:.4g} ± {self.alpha_se:.2g}",
@@ -388,7 +379,7 @@ class BurstinessResult:
         return ax
 
     def _repr_html_(self) -> str:
-        return _html(
+        return _html_table(
             "BurstinessResult",
             {
                 **self.statistics,
@@ -480,7 +471,7 @@ class InterarrivalResult:
 
     def _repr_html_(self) -> str:
         table = self.to_pandas()._repr_html_() if self.fits else ""  # type: ignore[operator]
-        head = _html(
+        head = _html_table(
             "InterarrivalResult",
             {
                 "status": self.status,

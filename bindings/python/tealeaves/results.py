@@ -19,12 +19,19 @@ _EPOCH_DISPLAY_THRESHOLD = 1e8
 
 
 def _html_table(title: str, rows: dict[str, Any]) -> str:
+    """A small two-column table for notebooks; numbers shown to 4 significant digits."""
     cells = "".join(
         f"<tr><th style='text-align:left'>{html.escape(str(k))}</th>"
-        f"<td>{html.escape(str(v))}</td></tr>"
+        f"<td>{html.escape(_cell(v))}</td></tr>"
         for k, v in rows.items()
     )
     return f"<b>{html.escape(title)}</b><table>{cells}</table>"
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, (float, np.floating)):
+        return f"{value:.4g}"
+    return str(value)
 
 
 @dataclass(frozen=True, eq=False)

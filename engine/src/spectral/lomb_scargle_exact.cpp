@@ -147,24 +147,6 @@ template <std::size_t L>
   seed<L>(t + begin, step, end - begin, c + begin, s + begin);
 }
 
-#define TEALEAVES_DISPATCHED(name, params, args)           \
-  TEALEAVES_TARGET_AVX512 void name##_avx512 params {      \
-    name##_impl<8> args;                                   \
-  }                                                        \
-  TEALEAVES_TARGET_AVX2 void name##_avx2 params {          \
-    name##_impl<4> args;                                   \
-  }                                                        \
-  void name##_generic params {                             \
-    name##_impl<2> args;                                   \
-  }                                                        \
-  void name params {                                       \
-    switch (simd_level()) {                                \
-      case SimdLevel::avx512: return name##_avx512 args;   \
-      case SimdLevel::avx2: return name##_avx2 args;       \
-      case SimdLevel::generic: return name##_generic args; \
-    }                                                      \
-  }
-
 TEALEAVES_DISPATCHED(uniform_block,
                      (const LsData& d, const double* step_c, const double* step_s, double f_first,
                       std::size_t count, TrigSums* sums, std::vector<double>& scratch),
@@ -177,7 +159,6 @@ TEALEAVES_DISPATCHED(steps,
                      (const double* t, double step, std::size_t begin, std::size_t end, double* c,
                       double* s),
                      (t, step, begin, end, c, s))
-#undef TEALEAVES_DISPATCHED
 
 }  // namespace
 

@@ -131,4 +131,24 @@ template <std::size_t L>
 // Scalar convenience (the same arithmetic, so scalar and vector seeds agree).
 void sincos_cycles(double x, double& cos_out, double& sin_out);
 
+// Defines name_avx512, name_avx2 and name_generic from the template name##_impl<lanes>, and
+// `name`, which runs the widest one the CPU supports (simd_level()). Used inside this namespace.
+#define TEALEAVES_DISPATCHED(name, params, args)           \
+  TEALEAVES_TARGET_AVX512 void name##_avx512 params {      \
+    name##_impl<8> args;                                   \
+  }                                                        \
+  TEALEAVES_TARGET_AVX2 void name##_avx2 params {          \
+    name##_impl<4> args;                                   \
+  }                                                        \
+  void name##_generic params {                             \
+    name##_impl<2> args;                                   \
+  }                                                        \
+  void name params {                                       \
+    switch (simd_level()) {                                \
+      case SimdLevel::avx512: return name##_avx512 args;   \
+      case SimdLevel::avx2: return name##_avx2 args;       \
+      case SimdLevel::generic: return name##_generic args; \
+    }                                                      \
+  }
+
 }  // namespace tealeaves::spectral::detail

@@ -261,24 +261,6 @@ template <std::size_t L>
   }
 }
 
-#define TEALEAVES_DISPATCHED(name, params, args)           \
-  TEALEAVES_TARGET_AVX512 void name##_avx512 params {      \
-    name##_impl<8> args;                                   \
-  }                                                        \
-  TEALEAVES_TARGET_AVX2 void name##_avx2 params {          \
-    name##_impl<4> args;                                   \
-  }                                                        \
-  void name##_generic params {                             \
-    name##_impl<2> args;                                   \
-  }                                                        \
-  void name params {                                       \
-    switch (simd_level()) {                                \
-      case SimdLevel::avx512: return name##_avx512 args;   \
-      case SimdLevel::avx2: return name##_avx2 args;       \
-      case SimdLevel::generic: return name##_generic args; \
-    }                                                      \
-  }
-
 TEALEAVES_DISPATCHED(points,
                      (const LsData& d, double df, double fc, double n_grid, std::size_t begin,
                       std::size_t end, double* pts),
@@ -287,7 +269,6 @@ TEALEAVES_DISPATCHED(spread,
                      (const Kernel& kern, const double* u, const double* const* a,
                       std::size_t channels, std::size_t count, double* const* grids, std::size_t n),
                      (kern, u, a, channels, count, grids, n))
-#undef TEALEAVES_DISPATCHED
 
 // sum_l g_l e^{+i m l 2pi/n} of a real grid from its r2c transform R (R_{-m} = conj R_m).
 inline std::complex<double> positive_transform(const std::complex<double>* r, std::ptrdiff_t m) {
