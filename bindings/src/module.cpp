@@ -9,6 +9,8 @@ void register_ingest(py::module_& m);
 void register_events(py::module_& m);
 void register_periodicity(py::module_& m);
 void register_interarrival(py::module_& m);
+void register_nullmodel(py::module_& m);
+void register_multitest(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "tealeaves C++ engine (use the tealeaves package, not this module, directly)";
@@ -24,4 +26,8 @@ PYBIND11_MODULE(_core, m) {
   register_periodicity(periodicity);
   auto interarrival = m.def_submodule("interarrival", "inter-arrival fits, tests, burstiness");
   register_interarrival(interarrival);
+  auto multitest = m.def_submodule("multitest", "multiple-testing corrections, binned surrogates");
+  register_multitest(multitest);
+  auto nullmodel = m.def_submodule("nullmodel", "event-series surrogates, Monte-Carlo tests");
+  register_nullmodel(nullmodel);
 }

@@ -15,6 +15,7 @@ except ImportError as exc:  # pragma: no cover - only without a build
         f"Original error: {exc}"
     ) from exc
 
+from . import surrogates
 from .events import FoldedProfile, HTestResult, Z2Periodogram, fold, htest, z2n
 from .interarrivals import (
     BurstinessResult,
@@ -26,6 +27,8 @@ from .interarrivals import (
     interarrival,
 )
 from .lomb_scargle import LombScargleResult, lomb_scargle
+from .multiple_testing import MultitestResult, multitest
+from .nullmodels import McResult, mc_test
 from .periodicity import Period, PeriodSearch, TtlFloor, detect_periods, ttl_floor
 from .results import ACFResult, BinnedCounts, LjungBoxResult, Spectrum
 from .series import EventSeries
@@ -64,7 +67,9 @@ __all__ = [
     "InterarrivalResult",
     "LjungBoxResult",
     "LombScargleResult",
+    "McResult",
     "ModelFit",
+    "MultitestResult",
     "Period",
     "PeriodSearch",
     "PowerLawFit",
@@ -84,11 +89,14 @@ __all__ = [
     "interarrival",
     "ljung_box",
     "lomb_scargle",
+    "mc_test",
+    "multitest",
     "next_fast_size",
     "periodogram",
     "plan_cache_stats",
     "prepare_plans",
     "read_log",
+    "surrogates",
     "ttl_floor",
     "welch",
     "z2n",

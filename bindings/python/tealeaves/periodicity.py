@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from . import _core
 from ._series_input import as_series
@@ -89,6 +91,9 @@ class PeriodSearch:
     global_method: str
     ttl_floor: TtlFloor
     series: EventSeries = field(repr=False)
+    # Opt-in (detect_periods(structured_nulls=n)): for each null model ("routine", "shuffle"),
+    # one Monte-Carlo p-value per reported period, family-wise over the band; empty otherwise.
+    structured_p: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
     def to_pandas(self) -> pd.DataFrame:
         import pandas as pd
@@ -96,6 +101,9 @@ class PeriodSearch:
         rows = [
             {**p.__dict__, "p_single": p.p_single, "p_global": p.p_global} for p in self.periods
         ]
+        for null, values in self.structured_p.items():
+            for row, value in zip(rows, values):
+                row[f"p_{null}"] = value
         frame = pd.DataFrame(rows)
         frame.attrs.update(null=self.null, global_method=self.global_method)
         return frame
@@ -149,6 +157,9 @@ def detect_periods(
     require_acf: bool = False,
     ttl: float | None = None,
     threads: int = 0,
+    structured_nulls: int = 0,
+    utc_offset: float = 0.0,
+    seed: int = 0,
 ) -> PeriodSearch:
     """Find machine periods in lookup times, with honest significance.
 
@@ -169,6 +180,17 @@ def detect_periods(
         explicit value above 0.5 / fmax is refused for the same reason.
     ttl : float, optional
         The record's TTL from the log, for the TTL-floor check.
+    structured_nulls : int
+        0 (default): off. n > 0: also test every reported period against two structured nulls
+        with n Monte-Carlo surrogates each (see :func:`tealeaves.mc_test`): "routine" (the
+        series' own hour-of-week rate, local time = UTC + ``utc_offset`` seconds) and
+        "shuffle" (its own gaps, reordered). Each period's p-value is the fraction of
+        surrogates whose maximum Z^2_n over the whole band reaches the period's power
+        (family-wise over the band), in ``PeriodSearch.structured_p`` and as ``p_routine`` /
+        ``p_shuffle`` columns of ``to_pandas()``. A daily rhythm or a bursty person then does
+        not pass for a machine period. Costs n full band searches per null.
+    seed : int
+        Seed of those surrogates.
 
     Returns
     -------
@@ -199,7 +221,7 @@ def detect_periods(
     periods = [
         Period(**{**p, "harmonics_seen": tuple(p["harmonics_seen"])}) for p in raw["periods"]
     ]
-    return PeriodSearch(
+    search = PeriodSearch(
         status=raw["status"],
         reason=raw["reason"],
         periods=periods,
@@ -214,6 +236,43 @@ def detect_periods(
         ttl_floor=TtlFloor(**raw["ttl_floor"]),
         series=series,
     )
+    n_structured = check_count(structured_nulls, "structured_nulls")
+    if n_structured == 0 or search.status != "ok":
+        return search
+    return replace(
+        search,
+        structured_p=_structured_p(
+            search, n_structured, float(oversample), utc_offset, seed, threads
+        ),
+    )
+
+
+def _structured_p(
+    search: PeriodSearch, n: int, oversample: float, utc_offset: float, seed: int, threads: int
+) -> dict[str, tuple[float, ...]]:
+    from .nullmodels import mc_test
+
+    out: dict[str, tuple[float, ...]] = {}
+    for null in ("routine", "shuffle"):
+        result = mc_test(
+            search.series,
+            "max_z2",
+            null,
+            n=n,
+            seed=int(seed),
+            threads=int(threads),
+            utc_offset=utc_offset,
+            fmin=search.fmin,
+            fmax=search.fmax,
+            harmonics=search.harmonics,
+            oversample=oversample,
+        )
+        values = result.null_values
+        out[null] = tuple(
+            float((np.sum(~(values < p.power * (1 - 1e-12))) + 1) / (len(values) + 1))
+            for p in search.periods
+        )
+    return out
 
 
 def ttl_floor(times_or_series: Any, *, ttl: float | None = None) -> TtlFloor:

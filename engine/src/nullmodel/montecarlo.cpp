@@ -1,0 +1,261 @@
+// Monte-Carlo tests against surrogate null models (see montecarlo.hpp).
+#include "tealeaves/nullmodel/montecarlo.hpp"
+
+#include <algorithm>
+#include <boost/math/distributions/beta.hpp>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "tealeaves/core/errors.hpp"
+#include "tealeaves/core/parallel.hpp"
+#include "tealeaves/core/rng.hpp"
+#include "tealeaves/events/rayleigh.hpp"
+#include "tealeaves/interarrival/burstiness.hpp"
+#include "tealeaves/spectral/acf.hpp"
+#include "tealeaves/spectral/binning.hpp"
+#include "tealeaves/spectral/periodogram.hpp"
+
+namespace tealeaves::nullmodel {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double gap_statistic(const EventSeries& s, bool memory) {
+  if (s.size() < 3) return kNaN;
+  try {
+    const auto b = interarrival::burstiness(interarrival::inter_arrival_times(s));
+    return memory ? b.memory : b.b;
+  } catch (const std::invalid_argument&) {
+    return kNaN;  // all events at one time: no gaps
+  }
+}
+
+double max_leahy(const EventSeries& s, const StatisticOptions& o) {
+  const auto binned = spectral::bin_events(s, o.bin_width);
+  if (binned.counts.size() < 4 || binned.total_count <= 0.0) return kNaN;
+  spectral::PeriodogramOptions po;
+  po.fs = 1.0 / o.bin_width;
+  po.scaling = spectral::Scaling::leahy;
+  const auto spec = spectral::periodogram(binned.counts, po);
+  const double df = spec.df();
+  const std::size_t last = spec.power.size() - 1;  // Nyquist (or the top bin) is left out
+  const std::size_t lo = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(o.fmin / df)));
+  const std::size_t hi = o.fmax > 0.0
+                             ? std::min(last - 1, static_cast<std::size_t>(std::floor(o.fmax / df)))
+                             : last - 1;
+  double best = kNaN;
+  for (std::size_t k = lo; k <= hi && k < last; ++k) {
+    if (!(best >= spec.power[k])) best = spec.power[k];
+  }
+  return best;
+}
+
+double acf_at_lag(const EventSeries& s, const StatisticOptions& o) {
+  const auto binned = spectral::bin_events(s, o.bin_width);
+  if (binned.counts.size() <= o.lag + 1) return kNaN;
+  spectral::AcfOptions ao;
+  ao.max_lag = o.lag;
+  return spectral::acf(binned.counts, ao).acf[o.lag];
+}
+
+double fano(const EventSeries& s, const StatisticOptions& o) {
+  interarrival::CountingOptions co;
+  co.windows = {o.fano_window};
+  co.replicates = 0;
+  co.threads = 1;
+  const auto f = interarrival::counting_factors(s, co);
+  return f.fano.empty() ? kNaN : f.fano[0];
+}
+
+bool triggered(double t, const std::vector<double>& events, double tolerance, double lag) {
+  // The latest shifted event s = e + lag with s <= t minimises t - s (subtraction is monotone),
+  // so checking it alone is exact.
+  auto it = std::upper_bound(events.begin(), events.end(), t,
+                             [lag](double x, double e) { return x < e + lag; });
+  return it != events.begin() && t - (*(it - 1) + lag) <= tolerance;
+}
+
+bool preceded(double t, const std::vector<double>& events, double tolerance, double lag) {
+  auto it = std::lower_bound(events.begin(), events.end(), t,
+                             [lag](double e, double x) { return e - lag < x; });
+  return it != events.end() && (*it - lag) - t <= tolerance;
+}
+
+// Surrogates are computed in batches of this many (fixed, so stopping is thread-independent).
+constexpr std::size_t kBatch = 64;
+
+}  // namespace
+
+Statistic parse_statistic(std::string_view name) {
+  if (name == "max_z2") return Statistic::max_z2;
+  if (name == "max_leahy") return Statistic::max_leahy;
+  if (name == "acf") return Statistic::acf;
+  if (name == "burstiness") return Statistic::burstiness;
+  if (name == "memory") return Statistic::memory;
+  if (name == "fano") return Statistic::fano;
+  if (name == "coincidence") return Statistic::coincidence;
+  throw_invalid("statistic",
+                "unknown statistic '" + std::string(name) +
+                    "'; expected max_z2, max_leahy, acf, burstiness, memory, fano or coincidence");
+}
+
+CoincidenceDirection parse_direction(std::string_view name) {
+  if (name == "trigger") return CoincidenceDirection::trigger;
+  if (name == "precursor") return CoincidenceDirection::precursor;
+  if (name == "both") return CoincidenceDirection::both;
+  throw_invalid("direction", "unknown direction '" + std::string(name) +
+                                 "'; expected trigger, precursor or both");
+}
+
+double coincidence_rate(std::span<const double> times, const std::vector<double>& events,
+                        double tolerance, double lag, CoincidenceDirection direction) {
+  if (times.empty() || events.empty()) return kNaN;
+  std::size_t hits = 0;
+  for (const double t : times) {
+    const bool hit =
+        (direction != CoincidenceDirection::precursor && triggered(t, events, tolerance, lag)) ||
+        (direction != CoincidenceDirection::trigger && preceded(t, events, tolerance, lag));
+    hits += hit ? 1 : 0;
+  }
+  return static_cast<double>(hits) / static_cast<double>(times.size());
+}
+
+std::string statistic_name(Statistic statistic) {
+  switch (statistic) {
+    case Statistic::max_z2: return "max_z2";
+    case Statistic::max_leahy: return "max_leahy";
+    case Statistic::acf: return "acf";
+    case Statistic::burstiness: return "burstiness";
+    case Statistic::memory: return "memory";
+    case Statistic::fano: return "fano";
+    case Statistic::coincidence: return "coincidence";
+  }
+  return "unknown";
+}
+
+StatisticFunction::StatisticFunction(const EventSeries& observed, Statistic statistic,
+                                     const StatisticOptions& options)
+    : statistic_(statistic), options_(options) {
+  require(options.fmin >= 0.0 && std::isfinite(options.fmin), "fmin", "must be finite and >= 0");
+  require(options.fmax >= 0.0 && std::isfinite(options.fmax), "fmax", "must be finite and >= 0");
+  if (statistic == Statistic::max_z2) {
+    require(options.harmonics >= 1 && options.harmonics <= 20, "harmonics", "must be in 1..20");
+    events::GridOptions go;
+    go.oversample = options.oversample;
+    go.fmin = options.fmin;
+    go.fmax = options.fmax > 0.0 ? options.fmax : 0.5;
+    const auto grid = events::make_grid(observed.duration(), go);
+    grid_f0_ = grid.f0;
+    grid_df_ = grid.df;
+    grid_n_ = grid.n;
+  } else if (statistic == Statistic::max_leahy || statistic == Statistic::acf) {
+    require(options.bin_width > 0.0 && std::isfinite(options.bin_width), "bin_width",
+            "must be finite and > 0");
+    require(statistic != Statistic::acf || options.lag >= 1, "lag", "must be >= 1");
+  } else if (statistic == Statistic::fano) {
+    require(options.fano_window > 0.0 && std::isfinite(options.fano_window), "fano_window",
+            "must be finite and > 0");
+  } else if (statistic == Statistic::coincidence) {
+    require(!options.events.empty(), "events", "must not be empty");
+    require(options.tolerance >= 0.0 && std::isfinite(options.tolerance), "tolerance",
+            "must be finite and >= 0, got " + format_number(options.tolerance));
+    require(std::isfinite(options.event_lag), "lag", "must be finite");
+    events_.reserve(options.events.size());
+    for (const double e : options.events) {
+      require(std::isfinite(e), "events", "must be finite");
+      events_.push_back(e - observed.origin());
+    }
+    std::sort(events_.begin(), events_.end());
+    options_.events.clear();  // only the relative copy is used
+  }
+}
+
+double StatisticFunction::operator()(const EventSeries& s) const {
+  switch (statistic_) {
+    case Statistic::max_z2: {
+      if (s.size() < 2 || grid_n_ == 0) return kNaN;
+      events::Z2Options zo;
+      zo.harmonics = options_.harmonics;
+      zo.threads = 1;  // the surrogates are the parallel axis
+      const auto r = events::z2n_search(s, {grid_f0_, grid_df_, grid_n_}, zo);
+      return *std::max_element(r.power.begin(), r.power.end());
+    }
+    case Statistic::max_leahy: return max_leahy(s, options_);
+    case Statistic::acf: return acf_at_lag(s, options_);
+    case Statistic::burstiness: return gap_statistic(s, false);
+    case Statistic::memory: return gap_statistic(s, true);
+    case Statistic::fano: return fano(s, options_);
+    case Statistic::coincidence:
+      return coincidence_rate(s.times(), events_, options_.tolerance, options_.event_lag,
+                              options_.direction);
+  }
+  return kNaN;
+}
+
+void clopper_pearson(std::size_t k, std::size_t n, double level, double& low, double& high) {
+  const double alpha = 1.0 - level;
+  const auto kd = static_cast<double>(k), nd = static_cast<double>(n);
+  low = k == 0 ? 0.0
+               : boost::math::quantile(boost::math::beta_distribution<>(kd, nd - kd + 1.0),
+                                       alpha / 2.0);
+  high = k >= n ? 1.0
+                : boost::math::quantile(boost::math::beta_distribution<>(kd + 1.0, nd - kd),
+                                        1.0 - alpha / 2.0);
+}
+
+McResult mc_test(const EventSeries& series, const std::function<double(const EventSeries&)>& stat,
+                 const SurrogateGenerator& generator, const McOptions& o) {
+  require(o.n >= 1, "n", "must be >= 1");
+  require(o.ci_level > 0.0 && o.ci_level < 1.0, "ci_level", "must be in (0, 1)");
+  McResult out;
+  out.null = null_name(generator.null());
+  out.observed = stat(series);
+  const double observed = out.observed;
+  // Values equal to the observed one up to rounding are ties (they reach it): a statistic the
+  // null leaves unchanged, summed in another order, then gives p = 1, not a random p.
+  const double tie = 1e-12 * std::abs(observed);
+  const auto exceeds = [observed, tie](double v) { return !(v < observed - tie); };  // NaN counts
+
+  std::vector<double> values(o.n, kNaN);
+  std::size_t k = 0, done = 0;
+  for (std::size_t begin = 0; begin < o.n && !out.stopped_early; begin += kBatch) {
+    const std::size_t end = std::min(o.n, begin + kBatch);
+    parallel_for_blocks(end - begin, 1, o.threads, [&](std::size_t b, std::size_t e) {
+      for (std::size_t j = b; j < e; ++j) {
+        Rng rng(o.seed, begin + j);
+        values[begin + j] = stat(generator(rng));
+      }
+    });
+    for (std::size_t i = begin; i < end; ++i) {
+      ++done;
+      if (exceeds(values[i])) ++k;
+      if (o.sequential_h > 0 && k >= o.sequential_h && done < o.n) {
+        out.stopped_early = true;
+        break;
+      }
+    }
+  }
+  out.k = k;
+  out.n = done;
+  const auto kd = static_cast<double>(k), nd = static_cast<double>(done);
+  out.p_value = out.stopped_early ? kd / nd : (kd + 1.0) / (nd + 1.0);
+  clopper_pearson(k, done, o.ci_level, out.ci_low, out.ci_high);
+  if (o.keep_null_values) {
+    values.resize(done);
+    out.null_values = std::move(values);
+  }
+  return out;
+}
+
+McResult mc_test(const EventSeries& series, Statistic statistic, Null null, const McOptions& o) {
+  const StatisticFunction stat(series, statistic, o.statistic);
+  const SurrogateGenerator generator(series, null, o.null);
+  McResult out = mc_test(
+      series, [&stat](const EventSeries& s) { return stat(s); }, generator, o);
+  out.statistic = statistic_name(statistic);
+  return out;
+}
+
+}  // namespace tealeaves::nullmodel
