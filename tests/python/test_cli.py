@@ -13,7 +13,7 @@ from tealeaves.cli import main
 
 
 def test_demo_finds_the_beacon_and_reports_rejected_lines(capsys) -> None:
-    assert main(["analyze"]) == 0
+    assert main(["analyze", "--surrogates", "19"]) == 0
     out = capsys.readouterr().out
     assert "lines: 695 read = 685 used + 2 rejected + 8 header/comment/blank" in out
     assert "rejected line 108:" in out
@@ -21,7 +21,7 @@ def test_demo_finds_the_beacon_and_reports_rejected_lines(capsys) -> None:
 
 
 def test_json_output_has_stable_keys_and_the_beacon_period(capsys) -> None:
-    assert main(["demo", "--json", "--top", "1"]) == 0
+    assert main(["demo", "--json", "--top", "1", "--surrogates", "19"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["tool"] == "tealeaves"
     assert {"path", "format", "lines_read", "lines_used", "lines_rejected"} <= set(
@@ -38,6 +38,9 @@ def test_json_output_has_stable_keys_and_the_beacon_period(capsys) -> None:
     assert cache["ttl_floor"]["interpretation"] == "cache-expiry driven"
     chance = next(s for s in document["series"] if s["client"] == "10.1.0.9")
     assert chance["periods"] == [] and chance["status"] == "ok"
+    # Structured nulls: the cache's period is what its own gaps produce in any order.
+    assert cache["periods"][0]["p_shuffle"] > 0.05
+    assert period["p_routine"] == pytest.approx(1 / 20)  # no routine surrogate comes close
     assert chance["peaks"][0]["p_global"] > 1e-3  # Poisson: nothing survives the search
 
 
@@ -68,5 +71,7 @@ def test_console_script_is_installed() -> None:
     exe = Path(sys.executable).with_name("tealeaves")
     if not exe.exists():
         pytest.skip("console script not installed next to this interpreter")
-    result = subprocess.run([str(exe), "demo"], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [str(exe), "demo", "--surrogates", "0"], capture_output=True, text=True, check=True
+    )
     assert "updates.vendor.example" in result.stdout

@@ -74,8 +74,10 @@ class SeriesSummary:
 
 NULL_DESCRIPTION = (
     "periods: Z^2_2 of the event times against a homogeneous Poisson process in the observed "
-    "time; p_global counts the whole band searched (Davies-Baluev). Spectral peaks: Leahy "
-    "powers of the binned counts, p_single one frequency, p_global all searched (Sidak)"
+    "time; p_global counts the whole band searched (Davies-Baluev); p_routine and p_shuffle "
+    "are Monte-Carlo p-values of the band's maximum against the series' own hour-of-week "
+    "routine and its own gaps reordered. Spectral peaks: Leahy powers of the binned counts, "
+    "p_single one frequency, p_global all searched (Sidak)"
 )
 PERIOD_KEYS = (
     "period_s",
@@ -90,7 +92,14 @@ PERIOD_KEYS = (
 
 
 def summarize_series(
-    series: EventSeries, client: str, qname: str, *, top: int = 3, bin_width: float | None = None
+    series: EventSeries,
+    client: str,
+    qname: str,
+    *,
+    top: int = 3,
+    bin_width: float | None = None,
+    surrogates: int = 99,
+    seed: int = 0,
 ) -> SeriesSummary:
     """Periods on the event times (detect_periods), and the Leahy periodogram of the binned
     counts with its ``top`` peaks, each with honest p-values.
@@ -115,8 +124,13 @@ def summarize_series(
             )
             for r in table.itertuples()
         ]
-    detection = detect_periods(series)
+    # Structured nulls: is a period more than the series' own weekly routine, or its own gaps
+    # in another order, would produce anywhere in the band?
+    detection = detect_periods(series, structured_nulls=surrogates, seed=seed)
     periods = [{key: _plain(getattr(p, key)) for key in PERIOD_KEYS} for p in detection.periods]
+    for null, values in detection.structured_p.items():
+        for period, value in zip(periods, values):
+            period[f"p_{null}"] = value
     return SeriesSummary(
         client,
         qname,

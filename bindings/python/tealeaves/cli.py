@@ -43,6 +43,13 @@ def _options() -> argparse.ArgumentParser:
         default=20,
         help="report at most this many series, largest first (default 20)",
     )
+    common.add_argument(
+        "--surrogates",
+        type=int,
+        default=99,
+        help="Monte-Carlo surrogates per structured null for each period (default 99; 0: off)",
+    )
+    common.add_argument("--seed", type=int, default=0, help="seed of the surrogates (default 0)")
     common.add_argument("--json", action="store_true", help="write JSON to standard output")
     return common
 
@@ -100,7 +107,15 @@ def _analyze(args: argparse.Namespace) -> int:
     groups = group_series(frame, min_events=max(args.min_events, 1), duplicates="keep")
     selected = list(groups.items())[: args.max_series]
     summaries = [
-        summarize_series(series, client, qname, top=args.top, bin_width=args.bin_width)
+        summarize_series(
+            series,
+            client,
+            qname,
+            top=args.top,
+            bin_width=args.bin_width,
+            surrogates=args.surrogates,
+            seed=args.seed,
+        )
         for (client, qname), series in selected
     ]
     if args.json:
@@ -179,6 +194,10 @@ def _print_text(
         out("\n")
 
 
+def _gap(seconds: float) -> str:
+    return f"{seconds:.4g} s" if seconds > 0 else "n/a"
+
+
 def _p(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2e}"
 
@@ -191,9 +210,14 @@ def _print_periods(out: Any, s: Any) -> None:
     for p in s.periods:
         out(
             f"  period {p['period_s']:.6g} s +- {p['period_err_s']:.2g} "
-            f"(typical gap {p['interval_s']:.4g} s), jitter {p['jitter_s']:.3g} s, "
+            f"(typical gap {_gap(p['interval_s'])}), jitter {p['jitter_s']:.3g} s, "
             f"{100 * p['pulsed_fraction']:.0f}% phase-locked, p_global {p['p_global']:.2e}\n"
         )
+        if "p_routine" in p:
+            out(
+                f"    against the series' own routine p {p['p_routine']:.3g}, against its gaps "
+                f"reordered p {p['p_shuffle']:.3g} (Monte-Carlo, whole band)\n"
+            )
     gaps = s.gaps
     if gaps.get("best_model"):
         b = gaps["burstiness"]
