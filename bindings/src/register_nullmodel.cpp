@@ -73,9 +73,9 @@ py::dict mc_test(const tealeaves::EventSeries& series, const std::string& statis
                  const std::string& null, std::size_t n, std::uint64_t seed, std::size_t threads,
                  std::size_t sequential_h, double ci_level, double fmin, double fmax,
                  unsigned harmonics, double oversample, double bin_width, std::size_t lag,
-                 double fano_window, std::vector<double> events, double tolerance,
-                 double event_lag, const std::string& direction, double utc_offset_seconds, bool weekly, double smoothing_hours,
-                 double bandwidth, double delta, std::size_t block_length) {
+                 double fano_window, std::vector<double> events, double tolerance, double event_lag,
+                 const std::string& direction, double utc_offset_seconds, bool weekly,
+                 double smoothing_hours, double bandwidth, double delta, std::size_t block_length) {
   const nm::Statistic stat = nm::parse_statistic(statistic);
   const nm::Null kind = nm::parse_null(null);
   nm::McOptions o;

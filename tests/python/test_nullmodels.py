@@ -217,3 +217,90 @@ def test_detect_periods_structured_nulls_are_opt_in() -> None:
     assert set(search.structured_p) == {"routine", "shuffle"}
     assert search.structured_p["routine"][0] == pytest.approx(1 / 20)
     assert "p_shuffle" in search.to_pandas().columns
+
+
+def _brute_coincidence(t, events, tol, lag, direction):
+    after = t[:, None] - (events[None, :] + lag)
+    before = (events[None, :] - lag) - t[:, None]
+    hit = np.zeros(len(t), dtype=bool)
+    if direction != "precursor":
+        hit |= np.any((after >= 0) & (after <= tol), axis=1)
+    if direction != "trigger":
+        hit |= np.any((before >= 0) & (before <= tol), axis=1)
+    return hit.mean()
+
+
+def test_coincidence_rate_matches_brute_force() -> None:
+    rng = np.random.default_rng(21)
+    t = np.sort(rng.integers(0, 40_000, 600) / 4.0)  # quarter seconds: exact in binary
+    events = rng.integers(0, 40_000, 50) / 4.0
+    s = tl.EventSeries(t, start=0, end=10_000)
+    for lag in (0.0, 2.5, -4.0):
+        for direction in ("trigger", "precursor", "both"):
+            r = tl.mc_test(
+                s, "coincidence", "circular_shift", n=9, seed=1, events=events,
+                tolerance=45.0, lag=lag, direction=direction,
+            )  # fmt: skip
+            assert r.observed == _brute_coincidence(t, events, 45.0, lag, direction)
+            assert r.statistic == "coincidence"
+
+
+def test_calibration_circular_shift_null_coincidence() -> None:
+    # Poisson series independent of fixed outside events: circular shifts are exchangeable.
+    events = np.random.default_rng(5).uniform(0, 10_000, 40)
+    n, rejected = 19, 0
+    for i in range(1000):
+        t = np.sort(np.random.default_rng(90_000 + i).uniform(0, 10_000, 2000))
+        r = tl.mc_test(
+            tl.EventSeries(t, start=0, end=10_000),
+            "coincidence",
+            "circular_shift",
+            n=n,
+            seed=i,
+            threads=1,
+            events=events,
+            tolerance=30.0,
+        )
+        assert r.p_value >= 1 / (n + 1)
+        rejected += r.p_value <= 0.05
+    print(f"circular_shift/coincidence rejection rate at 0.05: {rejected / 1000:.3f}")
+    assert 0.035 <= rejected / 1000 <= 0.065
+
+
+def test_coincidence_aligned_series_and_determinism() -> None:
+    events = np.sort(np.random.default_rng(8).uniform(0, 9000, 60))
+    s = tl.EventSeries(events + 3.0, start=0, end=10_000)
+    results = [
+        tl.mc_test(
+            s,
+            "coincidence",
+            "circular_shift",
+            n=199,
+            seed=4,
+            threads=k,
+            events=events,
+            tolerance=5.0,
+        )
+        for k in (1, 2, 8)
+    ]
+    assert results[0].observed == 1.0
+    assert results[0].p_value == pytest.approx(1 / 200)
+    for r in results[1:]:
+        assert r.p_value == results[0].p_value
+        np.testing.assert_array_equal(r.null_values, results[0].null_values)
+
+
+def test_coincidence_bad_arguments_name_the_argument() -> None:
+    t = np.arange(10.0)
+    with pytest.raises(TypeError, match="events"):
+        tl.mc_test(t, "coincidence", "circular_shift", tolerance=1.0)
+    with pytest.raises(ValueError, match="events"):
+        tl.mc_test(t, "coincidence", "circular_shift", events=[], tolerance=1.0)
+    with pytest.raises(ValueError, match="tolerance"):
+        tl.mc_test(t, "coincidence", "circular_shift", events=[1.0], tolerance=-1.0)
+    with pytest.raises(ValueError, match="direction"):
+        tl.mc_test(t, "coincidence", "circular_shift", events=[1.0], tolerance=1, direction="up")
+    with pytest.raises(ValueError, match="lag"):
+        tl.mc_test(t, "coincidence", "circular_shift", events=[1.0], tolerance=1, lag=np.inf)
+    with pytest.raises(TypeError, match="coincidence"):
+        tl.mc_test(t, "max_z2", "poisson", events=[1.0])

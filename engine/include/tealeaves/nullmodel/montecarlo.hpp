@@ -28,13 +28,13 @@
 namespace tealeaves::nullmodel {
 
 enum class Statistic {
-  max_z2,      // max Z^2_n over [fmin, fmax] on a grid fixed by the observed series
-  max_leahy,   // max Leahy power of counts binned at bin_width, over (fmin, fmax]
-  acf,         // autocorrelation of counts binned at bin_width at lag `lag` (bins)
-  burstiness,  // Goh-Barabasi B of the inter-arrival times
-  memory,      // Goh-Barabasi M (correlation of consecutive gaps)
-  fano,        // Fano factor of counts in windows of fano_window seconds
-  coincidence, // share of lookups within [0, tolerance] s of an outside event (see below)
+  max_z2,       // max Z^2_n over [fmin, fmax] on a grid fixed by the observed series
+  max_leahy,    // max Leahy power of counts binned at bin_width, over (fmin, fmax]
+  acf,          // autocorrelation of counts binned at bin_width at lag `lag` (bins)
+  burstiness,   // Goh-Barabasi B of the inter-arrival times
+  memory,       // Goh-Barabasi M (correlation of consecutive gaps)
+  fano,         // Fano factor of counts in windows of fano_window seconds
+  coincidence,  // share of lookups within [0, tolerance] s of an outside event (see below)
 };
 
 // Event coincidence rate (Donges et al. 2016), as a share of the stored lookups (each counts
