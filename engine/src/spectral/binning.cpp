@@ -34,21 +34,28 @@ void add_exposure(std::vector<double>& exposure, const Interval& good, double wi
 
 }  // namespace
 
-BinnedCounts bin_events(const EventSeries& series, double bin_width) {
+void bin_counts_into(const EventSeries& series, double bin_width, std::vector<double>& counts) {
   require(std::isfinite(bin_width) && bin_width > 0.0, "bin_width",
           "must be positive and finite, got " + format_number(bin_width));
   const std::size_t n = bin_count(series.duration(), bin_width);
-  BinnedCounts out;
-  out.origin = series.origin();
-  out.bin_width = bin_width;
-  out.counts.assign(n, 0.0);
-  out.exposure.assign(n, 0.0);
+  counts.assign(n, 0.0);
   const auto times = series.times();
   const auto weight = series.multiplicity();
   for (std::size_t i = 0; i < times.size(); ++i) {
     const auto k = std::min(static_cast<std::size_t>(times[i] / bin_width), n - 1);
-    out.counts[k] += weight[i];
+    counts[k] += weight[i];
   }
+}
+
+BinnedCounts bin_events(const EventSeries& series, double bin_width) {
+  require(std::isfinite(bin_width) && bin_width > 0.0, "bin_width",
+          "must be positive and finite, got " + format_number(bin_width));
+  BinnedCounts out;
+  out.origin = series.origin();
+  out.bin_width = bin_width;
+  bin_counts_into(series, bin_width, out.counts);
+  const std::size_t n = out.counts.size();
+  out.exposure.assign(n, 0.0);
   for (const Interval& good : series.good_intervals()) add_exposure(out.exposure, good, bin_width);
   for (double& e : out.exposure) e = std::min(e, 1.0);  // rounding in the overlap sums
   out.total_count = static_cast<double>(series.total_count());
