@@ -90,16 +90,7 @@ class LombScargleResult:
         """
         check_choice(method, "method", FAP_METHODS)
         scalar, values = self._powers(power)
-        out = _spectral.ls_log_false_alarm(
-            values,
-            self.n,
-            self.fmax,
-            self.baseline,
-            self.t_variance,
-            self.normalization,
-            self.fit_mean or self.center_data,
-            method,
-        )
+        out = _spectral.ls_log_false_alarm(values, *self._fap_model(), method)
         return float(out[0]) if scalar else out
 
     def false_alarm_probability(self, power: Any = None, method: str = "baluev") -> Any:
@@ -115,17 +106,14 @@ class LombScargleResult:
         check_choice(method, "method", FAP_METHODS)
         scalar = np.ndim(probability) == 0
         values = as_float_array(np.atleast_1d(probability), "probability")
-        out = _spectral.ls_false_alarm_level(
-            values,
-            self.n,
-            self.fmax,
-            self.baseline,
-            self.t_variance,
-            self.normalization,
-            self.fit_mean or self.center_data,
-            method,
-        )
+        out = _spectral.ls_false_alarm_level(values, *self._fap_model(), method)
         return float(out[0]) if scalar else out
+
+    def _fap_model(self) -> tuple[Any, ...]:
+        """What the false-alarm formulas need: n, fmax, baseline, Var(t), normalisation,
+        and whether the data were centred."""
+        centred = self.fit_mean or self.center_data
+        return (self.n, self.fmax, self.baseline, self.t_variance, self.normalization, centred)
 
     def _powers(self, power: Any) -> tuple[bool, np.ndarray]:
         if power is None:
