@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tealeaves.binned_surrogates import IAAFTSurrogates, aaft, iaaft, phase_randomized
+from tealeaves.binned_surrogates import IAAFTSurrogates, aaft, gaussianize, iaaft, phase_randomized
 
 # IAAFT's stated tolerance: relative L2 error of |FFT|^2 below 2e-2 for a typical (skewed,
 # autocorrelated) series of 128 samples or more; measured ~1e-2 at 256, ~2e-3 at 1000. The
@@ -127,3 +127,36 @@ def test_bad_input_names_the_argument() -> None:
         iaaft([1.0, 2.0], seed=0, tolerance=-1.0)
     with pytest.raises(TypeError, match="seed"):
         phase_randomized([1.0, 2.0])  # type: ignore[call-arg]
+
+
+def test_gaussianize_matches_scipy_normal_scores_of_mid_ranks() -> None:
+    from scipy.special import ndtri
+    from scipy.stats import rankdata
+
+    counts = np.random.default_rng(5).poisson(2.0, 300).astype(float)  # many ties
+    expected = ndtri(rankdata(counts) / (len(counts) + 1))
+    np.testing.assert_allclose(gaussianize(counts), expected, rtol=0, atol=1e-13)
+    rows = np.random.default_rng(6).normal(size=(4, 101))
+    expected_rows = ndtri(rankdata(rows, axis=1) / 102)
+    np.testing.assert_allclose(gaussianize(rows), expected_rows, rtol=0, atol=1e-13)
+    assert gaussianize([7]).tolist() == [0.0]
+
+
+def test_gaussianize_is_invariant_to_increasing_transforms() -> None:
+    x = _series(257, 2)
+    g = gaussianize(x)
+    assert np.array_equal(gaussianize(np.log(x) * 3 - 1), g)
+    assert np.array_equal(gaussianize(x**3), g)
+    # ... so an AAFT / IAAFT surrogate (a permutation of x) Gaussianises to a permutation of g.
+    assert np.array_equal(np.sort(gaussianize(aaft(x, seed=1))[0]), np.sort(g))
+
+
+def test_gaussianize_bad_input_names_the_argument() -> None:
+    with pytest.raises(ValueError, match="x: is empty"):
+        gaussianize([])
+    with pytest.raises(ValueError, match="x: samples must be finite"):
+        gaussianize([1.0, np.nan])
+    with pytest.raises(ValueError, match="x: expected a 1-D or 2-D"):
+        gaussianize(np.ones((2, 2, 2)))
+    with pytest.raises(TypeError, match="x"):
+        gaussianize(["a", "b"])

@@ -9,6 +9,9 @@
 #include <complex>
 #include <limits>
 #include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "tealeaves/core/errors.hpp"
 #include "tealeaves/core/parallel.hpp"
@@ -35,35 +38,133 @@ double gap_statistic(const EventSeries& s, bool memory) {
   }
 }
 
-double max_leahy(const EventSeries& s, const StatisticOptions& o) {
-  // Runs once per surrogate: per-thread buffers (fresh vectors would fault in their pages,
-  // ~11 us per 4 KiB here), no validation pass (binned counts are finite and non-negative by
-  // construction) and no power array: the maximum is taken straight from the transform.
-  thread_local std::vector<double> counts;
-  spectral::bin_counts_into(s, o.bin_width, counts);
-  const std::size_t n = counts.size();
-  if (n < 4 || s.total_count() == 0) return kNaN;
-  spectral::detail::ThreadBuffers& buffers = spectral::detail::thread_buffers();
-  double* in = buffers.real.ensure(n);
-  std::complex<double>* spectrum = buffers.spectrum.ensure(spectral::onesided_size(n));
-  std::copy(counts.begin(), counts.end(), in);
+// Number of bins of width w over [0, d], as spectral::bin_counts_into computes it; 0 when that
+// would exceed the binning limit (bin_counts_into then reports it).
+std::size_t leahy_bin_count(double d, double w) {
+  const double q = std::ceil(d / w);
+  if (!(q < static_cast<double>(spectral::max_bins))) return 0;
+  auto n = static_cast<std::size_t>(q);
+  while (n > 1 && static_cast<double>(n - 1) * w >= d) --n;
+  return std::max<std::size_t>(n, 1);
+}
+
+// max_k |X_k|^2 over [lo, hi]: four independent maxima, so the loop is not one dependency
+// chain of compare-and-select (a third of the whole surrogate's time otherwise). The powers
+// are finite (finite counts), so max is exact and order-independent.
+double max_power(const std::complex<double>* spectrum, std::size_t lo, std::size_t hi) {
+  double m0 = 0.0, m1 = 0.0, m2 = 0.0, m3 = 0.0;
+  std::size_t k = lo;
+  for (; k + 3 <= hi; k += 4) {
+    m0 = std::max(m0, std::norm(spectrum[k]));
+    m1 = std::max(m1, std::norm(spectrum[k + 1]));
+    m2 = std::max(m2, std::norm(spectrum[k + 2]));
+    m3 = std::max(m3, std::norm(spectrum[k + 3]));
+  }
+  for (; k <= hi; ++k) m0 = std::max(m0, std::norm(spectrum[k]));
+  return std::max(std::max(m0, m1), std::max(m2, m3));
+}
+
+// Max Leahy power of the counts in `in` (n bins, `events` events): transforms `in` in place
+// into the thread's spectrum buffer. Leahy: 2 |X_k|^2 / N, N the number of events; the DC term
+// is never searched, so the mean need not be removed.
+double leahy_of_bins(double* in, std::size_t n, std::size_t events, const StatisticOptions& o) {
+  std::complex<double>* spectrum =
+      spectral::detail::thread_buffers().spectrum.ensure(spectral::onesided_size(n));
   spectral::detail::forward_plan(n, spectral::PlanEffort::automatic)->forward(in, spectrum);
-  // Leahy: 2 |X_k|^2 / N, N the number of events; the DC term is never searched, so the
-  // mean need not be removed.
-  const double scale = 2.0 / static_cast<double>(s.total_count());
+  const double scale = 2.0 / static_cast<double>(events);
   const double df = 1.0 / (static_cast<double>(n) * o.bin_width);
   const std::size_t last = spectral::onesided_size(n) - 1;  // Nyquist (or the top bin) left out
   const std::size_t lo = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(o.fmin / df)));
   const std::size_t hi = o.fmax > 0.0
                              ? std::min(last - 1, static_cast<std::size_t>(std::floor(o.fmax / df)))
                              : last - 1;
-  double best = kNaN;
-  for (std::size_t k = lo; k <= hi && k < last; ++k) {
-    const double p = std::norm(spectrum[k]) * scale;
-    if (!(best >= p)) best = p;
-  }
-  return best;
+  if (lo > hi || lo >= last) return kNaN;
+  return max_power(spectrum, lo, hi) * scale;
 }
+
+// Bins of max_leahy for a window of `duration` s (see leahy_bin_count).
+std::size_t leahy_bins(const EventSeries& s, double bin_width) {
+  std::size_t n = leahy_bin_count(s.duration(), bin_width);
+  if (n == 0) {
+    std::vector<double> unused;
+    spectral::bin_counts_into(s, bin_width, unused);  // throws the binning limit's message
+    n = unused.size();
+  }
+  return n;
+}
+
+double max_leahy(const EventSeries& s, const StatisticOptions& o) {
+  // Runs once per surrogate: the counts go straight into the thread's reusable FFT input
+  // buffer (fresh vectors would fault in their pages, ~11 us per 4 KiB here; a separate
+  // counts array would cost a copy), no validation pass (binned counts are finite and
+  // non-negative by construction) and no power array: the maximum is taken from the transform.
+  const std::size_t n = leahy_bins(s, o.bin_width);
+  if (n < 4 || s.total_count() == 0) return kNaN;
+  double* in = spectral::detail::thread_buffers().real.ensure(n);
+  // The binning of spectral::bin_counts_into, term for term.
+  std::fill(in, in + n, 0.0);
+  const auto times = s.times();
+  const auto weight = s.multiplicity();
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    in[std::min(static_cast<std::size_t>(times[i] / o.bin_width), n - 1)] += weight[i];
+  }
+  return leahy_of_bins(in, n, s.total_count(), o);
+}
+
+// The shuffle null with the max_leahy statistic without an EventSeries per surrogate: the
+// same gap permutation as SurrogateGenerator's shuffle (same random draws in the same order,
+// interval by interval), binned straight from the cumulative sums. A shuffle surrogate is
+// built with the default duplicate policy (keep), so each of its events has weight 1 and its
+// total count is the number of stored times; the values are bit-identical to
+// max_leahy(shuffle_surrogate(series, rng)) (checked in tests/cpp/test_montecarlo.cpp).
+class ShuffleLeahy {
+ public:
+  ShuffleLeahy(const EventSeries& series, const StatisticOptions& o)
+      : times_(series.times().begin(), series.times().end()),
+        options_(o),
+        bins_(leahy_bins(series, o.bin_width)) {
+    // Events [first, last) of each good interval, as surrogates.cpp's events_per_interval.
+    std::size_t i = 0;
+    for (const Interval& g : series.good_intervals()) {
+      const std::size_t first = i;
+      while (i < times_.size() && times_[i] <= g.stop) ++i;
+      if (i - first >= 3) runs_.emplace_back(first, i);
+    }
+  }
+
+  double operator()(Rng& rng) const {
+    const std::size_t n = bins_, count = times_.size();
+    if (n < 4 || count == 0) return kNaN;
+    double* in = spectral::detail::thread_buffers().real.ensure(n);
+    std::fill(in, in + n, 0.0);
+    const double w = options_.bin_width;
+    const auto bin = [&](double t) { in[std::min(static_cast<std::size_t>(t / w), n - 1)] += 1.0; };
+    thread_local std::vector<double> gaps;
+    std::size_t next = 0;  // events before `next` are binned
+    for (const auto& [first, last] : runs_) {
+      for (; next < first; ++next) bin(times_[next]);
+      gaps.resize(last - first - 1);
+      for (std::size_t j = first; j + 1 < last; ++j) gaps[j - first] = times_[j + 1] - times_[j];
+      for (std::size_t j = gaps.size(); j > 1; --j) std::swap(gaps[j - 1], gaps[rng.below(j)]);
+      double cursor = times_[first];
+      bin(cursor);
+      const double stop = times_[last - 1];
+      for (const double g : gaps) {
+        cursor += g;
+        bin(std::min(cursor, stop));
+      }
+      next = last;
+    }
+    for (; next < count; ++next) bin(times_[next]);
+    return leahy_of_bins(in, n, count, options_);
+  }
+
+ private:
+  std::vector<double> times_;
+  StatisticOptions options_;
+  std::size_t bins_;
+  std::vector<std::pair<std::size_t, std::size_t>> runs_;  // intervals with >= 3 events
+};
 
 double acf_at_lag(const EventSeries& s, const StatisticOptions& o) {
   const auto binned = spectral::bin_events(s, o.bin_width);
@@ -218,14 +319,15 @@ void clopper_pearson(std::size_t k, std::size_t n, double level, double& low, do
                                         1.0 - alpha / 2.0);
 }
 
-McResult mc_test(const EventSeries& series, const std::function<double(const EventSeries&)>& stat,
-                 const SurrogateGenerator& generator, const McOptions& o) {
-  require(o.n >= 1, "n", "must be >= 1");
-  require(o.ci_level > 0.0 && o.ci_level < 1.0, "ci_level", "must be in (0, 1)");
+namespace {
+
+// The Monte-Carlo loop: draw(rng) gives one surrogate's statistic, surrogate i using
+// Rng(seed, i). The caller has checked o.n and o.ci_level.
+template <class Draw>
+McResult run_mc(double observed, std::string null, const McOptions& o, const Draw& draw) {
   McResult out;
-  out.null = null_name(generator.null());
-  out.observed = stat(series);
-  const double observed = out.observed;
+  out.null = std::move(null);
+  out.observed = observed;
   // Values equal to the observed one up to rounding are ties (they reach it): a statistic the
   // null leaves unchanged, summed in another order, then gives p = 1, not a random p.
   const double tie = 1e-12 * std::abs(observed);
@@ -233,12 +335,15 @@ McResult mc_test(const EventSeries& series, const std::function<double(const Eve
 
   std::vector<double> values(o.n, kNaN);
   std::size_t k = 0, done = 0;
-  for (std::size_t begin = 0; begin < o.n && !out.stopped_early; begin += kBatch) {
-    const std::size_t end = std::min(o.n, begin + kBatch);
+  // Without sequential stopping all surrogates form one batch: threads are started once per
+  // test, not once per kBatch surrogates (each start also re-faults the thread's FFT buffers).
+  const std::size_t batch = o.sequential_h > 0 ? kBatch : o.n;
+  for (std::size_t begin = 0; begin < o.n && !out.stopped_early; begin += batch) {
+    const std::size_t end = std::min(o.n, begin + batch);
     parallel_for_blocks(end - begin, 1, o.threads, [&](std::size_t b, std::size_t e) {
       for (std::size_t j = b; j < e; ++j) {
         Rng rng(o.seed, begin + j);
-        values[begin + j] = stat(generator(rng));
+        values[begin + j] = draw(rng);
       }
     });
     for (std::size_t i = begin; i < end; ++i) {
@@ -262,11 +367,29 @@ McResult mc_test(const EventSeries& series, const std::function<double(const Eve
   return out;
 }
 
+}  // namespace
+
+McResult mc_test(const EventSeries& series, const std::function<double(const EventSeries&)>& stat,
+                 const SurrogateGenerator& generator, const McOptions& o) {
+  require(o.n >= 1, "n", "must be >= 1");
+  require(o.ci_level > 0.0 && o.ci_level < 1.0, "ci_level", "must be in (0, 1)");
+  return run_mc(stat(series), null_name(generator.null()), o,
+                [&](Rng& rng) { return stat(generator(rng)); });
+}
+
 McResult mc_test(const EventSeries& series, Statistic statistic, Null null, const McOptions& o) {
   const StatisticFunction stat(series, statistic, o.statistic);
   const SurrogateGenerator generator(series, null, o.null);
-  McResult out = mc_test(
-      series, [&stat](const EventSeries& s) { return stat(s); }, generator, o);
+  McResult out;
+  if (statistic == Statistic::max_leahy && null == Null::shuffle) {
+    require(o.n >= 1, "n", "must be >= 1");
+    require(o.ci_level > 0.0 && o.ci_level < 1.0, "ci_level", "must be in (0, 1)");
+    const ShuffleLeahy draw(series, o.statistic);
+    out = run_mc(stat(series), null_name(null), o, draw);
+  } else {
+    out = mc_test(
+        series, [&stat](const EventSeries& s) { return stat(s); }, generator, o);
+  }
   out.statistic = statistic_name(statistic);
   return out;
 }
