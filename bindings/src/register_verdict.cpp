@@ -1,0 +1,157 @@
+// Point-process model comparison (tealeaves::verdict models). Every engine call runs without
+// the GIL; results move into numpy arrays.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "numpy_interop.hpp"
+#include "tealeaves/core/errors.hpp"
+#include "tealeaves/core/rng.hpp"
+#include "tealeaves/core/series.hpp"
+#include "tealeaves/verdict/models.hpp"
+
+namespace py = pybind11;
+namespace vd = tealeaves::verdict;
+using tealeaves::bindings::to_numpy;
+
+namespace {
+
+py::dict fit_dict(vd::ProcessFit&& f) {
+  py::dict d;
+  d["name"] = vd::process_model_name(f.model);
+  py::dict params;
+  for (std::size_t i = 0; i < f.params.size(); ++i) params[py::str(f.param_names[i])] = f.params[i];
+  d["params"] = params;
+  d["log_likelihood"] = f.log_likelihood;
+  d["n_params"] = f.n_params;
+  d["aic"] = f.aic;
+  d["bic"] = f.bic;
+  d["ks_stat"] = f.ks_stat;
+  d["ks_p"] = f.ks_p;
+  d["status"] = f.status;
+  d["converged"] = f.converged;
+  d["rescaled"] = to_numpy(std::move(f.rescaled));
+  return d;
+}
+
+py::dict test_dict(const vd::LrTest& t) {
+  py::dict d;
+  d["null"] = t.null;
+  d["alternative"] = t.alternative;
+  d["statistic"] = t.statistic;
+  d["dof"] = t.dof;
+  d["p_chi2"] = t.p_chi2;
+  d["p_bootstrap"] = t.p_bootstrap;
+  d["k"] = t.k;
+  d["n_bootstrap"] = t.n_bootstrap;
+  d["p_value"] = t.p_value;
+  d["method"] = t.method;
+  d["null_model"] = t.null_model;
+  return d;
+}
+
+constexpr const char* kCompareDoc = R"doc(
+Fit poisson / routine / renewal / hawkes point-process models to one EventSeries and compare
+them (engine call; use tealeaves.pointprocess.compare_models).
+
+Returns a dict: fits (list of dicts: name, params, log_likelihood, n_params, aic, bic, ks_stat,
+ks_p, status, converged, rescaled), best_aic, best_bic, lr_tests, branching_ratio,
+hawkes_background, n_events, exposure.
+)doc";
+
+py::dict compare(const tealeaves::EventSeries& series, const std::vector<std::string>& models,
+                 unsigned harmonics, bool weekly, bool trend, double utc_offset_seconds,
+                 double grid_step, double period_hint, std::size_t n_bootstrap, std::uint64_t seed,
+                 std::size_t threads) {
+  vd::CompareOptions o;
+  o.models.clear();
+  for (const auto& m : models) o.models.push_back(vd::parse_process_model(m));
+  o.routine.harmonics = harmonics;
+  o.routine.weekly = weekly;
+  o.routine.trend = trend;
+  o.routine.utc_offset_seconds = utc_offset_seconds;
+  o.routine.grid_step = grid_step;
+  o.period_hint = period_hint;
+  o.n_bootstrap = n_bootstrap;
+  o.seed = seed;
+  o.threads = threads;
+  vd::ModelComparison c;
+  {
+    py::gil_scoped_release release;
+    c = vd::compare_models(series, o);
+  }
+  py::dict d;
+  py::list fits, tests;
+  for (auto& f : c.fits) fits.append(fit_dict(std::move(f)));
+  for (const auto& t : c.lr_tests) tests.append(test_dict(t));
+  d["fits"] = fits;
+  d["lr_tests"] = tests;
+  d["best_aic"] = c.best_aic.empty() ? py::object(py::none()) : py::object(py::str(c.best_aic));
+  d["best_bic"] = c.best_bic.empty() ? py::object(py::none()) : py::object(py::str(c.best_bic));
+  d["branching_ratio"] = c.branching_ratio;
+  d["hawkes_background"] = c.hawkes_background;
+  d["n_events"] = c.n_events;
+  d["exposure"] = c.exposure;
+  return d;
+}
+
+std::vector<tealeaves::Interval> window(double start, double end) {
+  tealeaves::require(std::isfinite(start) && std::isfinite(end) && end > start, "end",
+                     "must be finite and after start");
+  return {{0.0, end - start}};
+}
+
+py::array_t<double> absolute(std::vector<double>&& t, double start) {
+  for (double& v : t) v += start;
+  return to_numpy(std::move(t));
+}
+
+py::array_t<double> simulate_hawkes(double mu, double alpha, double beta, double start, double end,
+                                    std::uint64_t seed) {
+  const auto good = window(start, end);
+  std::vector<double> t;
+  {
+    py::gil_scoped_release release;
+    const vd::RoutineDesign flat(start, end - start, {0, false, false, 0.0, 300.0});
+    tealeaves::Rng rng(seed);
+    t = vd::simulate_hawkes(flat, std::vector<double>{0.0}, {mu, alpha, beta}, good, rng);
+  }
+  return absolute(std::move(t), start);
+}
+
+py::array_t<double> simulate_renewal(double period, double jitter, double miss, double start,
+                                     double end, std::uint64_t seed) {
+  const auto good = window(start, end);
+  std::vector<double> t;
+  {
+    py::gil_scoped_release release;
+    tealeaves::Rng rng(seed);
+    t = vd::simulate_renewal({period, jitter, miss}, good, rng);
+  }
+  return absolute(std::move(t), start);
+}
+
+}  // namespace
+
+void register_verdict(py::module_& m) {
+  m.doc() = "Point-process model comparison and verdicts (use tealeaves.pointprocess).";
+  m.def("compare_models", &compare, kCompareDoc, py::arg("series"), py::kw_only(),
+        py::arg("models"), py::arg("harmonics") = 3u, py::arg("weekly") = true,
+        py::arg("trend") = true, py::arg("utc_offset_seconds") = 0.0, py::arg("grid_step") = 300.0,
+        py::arg("period_hint") = 0.0, py::arg("n_bootstrap") = 99, py::arg("seed") = 0,
+        py::arg("threads") = 0);
+  m.def("simulate_hawkes", &simulate_hawkes,
+        "Seeded Hawkes process (constant background mu, kernel alpha beta exp(-beta t)) on "
+        "[start, end] by Ogata thinning; absolute times.",
+        py::arg("mu"), py::arg("alpha"), py::arg("beta"), py::arg("start"), py::arg("end"),
+        py::arg("seed") = 0);
+  m.def("simulate_renewal", &simulate_renewal,
+        "Seeded jittered-period renewal process (period, jitter, miss probability) on "
+        "[start, end]; absolute times.",
+        py::arg("period"), py::arg("jitter"), py::arg("miss"), py::arg("start"), py::arg("end"),
+        py::arg("seed") = 0);
+}
