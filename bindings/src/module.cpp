@@ -11,6 +11,10 @@ void register_periodicity(py::module_& m);
 void register_interarrival(py::module_& m);
 void register_nullmodel(py::module_& m);
 void register_multitest(py::module_& m);
+void register_rhythm(py::module_& m);
+void register_bursts(py::module_& m);
+void register_timeline(py::module_& m);
+void register_verdict(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "tealeaves C++ engine (use the tealeaves package, not this module, directly)";
@@ -30,4 +34,13 @@ PYBIND11_MODULE(_core, m) {
   register_multitest(multitest);
   auto nullmodel = m.def_submodule("nullmodel", "event-series surrogates, Monte-Carlo tests");
   register_nullmodel(nullmodel);
+  auto rhythm =
+      m.def_submodule("rhythm", "daily and weekly rhythm, circular statistics, time zones");
+  register_rhythm(rhythm);
+  auto bursts = m.def_submodule("bursts", "Bayesian Blocks, Kleinberg bursts, PELT, outages");
+  register_bursts(bursts);
+  auto timeline = m.def_submodule("timeline", "coincidence with a timeline of outside events");
+  register_timeline(timeline);
+  auto verdict = m.def_submodule("verdict", "point-process model comparison");
+  register_verdict(verdict);
 }

@@ -16,6 +16,18 @@ except ImportError as exc:  # pragma: no cover - only without a build
     ) from exc
 
 from . import surrogates
+from .bursts import (
+    BayesianBlocks,
+    Bursts,
+    ChangePoints,
+    FirstLookup,
+    Outages,
+    bayesian_blocks,
+    bursts,
+    change_points,
+    first_lookup,
+    outages,
+)
 from .events import FoldedProfile, HTestResult, Z2Periodogram, fold, htest, z2n
 from .interarrivals import (
     BurstinessResult,
@@ -30,7 +42,9 @@ from .lomb_scargle import LombScargleResult, lomb_scargle
 from .multiple_testing import MultitestResult, multitest
 from .nullmodels import McResult, mc_test
 from .periodicity import Period, PeriodSearch, TtlFloor, detect_periods, ttl_floor
+from .pointprocess import LRTest, ModelComparison, ProcessFit, compare_models
 from .results import ACFResult, BinnedCounts, LjungBoxResult, Spectrum
+from .rhythm import RhythmResult, TimezoneFit, fit_timezone, rhythm
 from .series import EventSeries
 from .spectral import (
     acf,
@@ -43,6 +57,8 @@ from .spectral import (
     prepare_plans,
     welch,
 )
+from .timeline import CoincidenceResult, coincidence
+from .verdict import Evidence, Verdict, verdict
 
 __version__ = "0.1.0"
 
@@ -59,30 +75,50 @@ def __getattr__(name: str):  # PEP 562
 
 __all__ = [
     "ACFResult",
+    "BayesianBlocks",
     "BinnedCounts",
     "BurstinessResult",
+    "Bursts",
+    "ChangePoints",
+    "CoincidenceResult",
     "EventSeries",
+    "Evidence",
+    "FirstLookup",
     "FoldedProfile",
     "HTestResult",
     "InterarrivalResult",
+    "LRTest",
     "LjungBoxResult",
     "LombScargleResult",
     "McResult",
+    "ModelComparison",
     "ModelFit",
     "MultitestResult",
+    "Outages",
     "Period",
     "PeriodSearch",
     "PowerLawFit",
+    "ProcessFit",
+    "RhythmResult",
     "Spectrum",
+    "TimezoneFit",
     "TtlFloor",
+    "Verdict",
     "Z2Periodogram",
     "__version__",
     "acf",
+    "bayesian_blocks",
     "bin_events",
     "burstiness",
+    "bursts",
+    "change_points",
     "clear_plan_cache",
+    "coincidence",
+    "compare_models",
     "detect_periods",
+    "first_lookup",
     "fit_powerlaw",
+    "fit_timezone",
     "fold",
     "group_series",
     "htest",
@@ -92,12 +128,15 @@ __all__ = [
     "mc_test",
     "multitest",
     "next_fast_size",
+    "outages",
     "periodogram",
     "plan_cache_stats",
     "prepare_plans",
     "read_log",
+    "rhythm",
     "surrogates",
     "ttl_floor",
+    "verdict",
     "welch",
     "z2n",
 ]

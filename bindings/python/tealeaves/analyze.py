@@ -1,7 +1,6 @@
-"""The main job: every (client, qname) series of a log, its periods and its spectral peaks.
-
-Later issues grow this into the full verdict (periodicity on event times, null models,
-inter-arrival models, rhythm); the shape of ``analyze_log`` and its JSON stays.
+"""The main job: every (client, qname) series of a log: its verdict with the evidence, its
+periods (event times, with structured nulls), gap models, activity (time of day, Bayesian
+Blocks, silences) and the spectral peaks of its counts. The JSON keys stay stable.
 """
 
 from __future__ import annotations
@@ -10,10 +9,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from .bursts import bayesian_blocks, outages
 from .interarrivals import interarrival
 from .periodicity import detect_periods
+from .rhythm import rhythm
 from .series import EventSeries
 from .spectral import bin_events, periodogram
+from .verdict import verdict
 
 # Spectra stay below this many bins; the bin width grows for long logs instead.
 MAX_BINS = 1 << 20
@@ -53,6 +55,8 @@ class SeriesSummary:
     periods: list[dict[str, Any]] = field(default_factory=list)
     ttl_floor: dict[str, Any] = field(default_factory=dict)
     gaps: dict[str, Any] = field(default_factory=dict)
+    verdict: dict[str, Any] = field(default_factory=dict)
+    activity: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,12 +65,15 @@ class SeriesSummary:
             "n_events": self.n_events,
             "start": self.start,
             "end": self.end,
+            "verdict": self.verdict.get("label"),
+            "evidence": self.verdict.get("evidence", []),
             "bin_width_s": self.bin_width,
             "n_frequencies_searched": self.n_frequencies,
             "status": self.status,
             "periods": self.periods,
             "ttl_floor": self.ttl_floor,
             "interarrival": self.gaps,
+            "activity": self.activity,
             "peaks": [p.__dict__ for p in self.peaks],
             "repairs": self.repairs,
         }
@@ -145,7 +152,34 @@ def summarize_series(
         periods,
         dict(detection.ttl_floor.__dict__),
         _gaps(detection.series, periods[0]["period_s"] if periods else None),
+        verdict(series, seed=seed).to_dict(),
+        _activity(series),
     )
+
+
+def _activity(series: EventSeries) -> dict[str, Any]:
+    """When the lookups happen: time of day (UTC), Bayesian Blocks, significant silences."""
+    if series.n_events < 3 or series.duration <= 0:
+        return {"status": "insufficient_data"}
+    r = rhythm(series)
+    blocks = bayesian_blocks(series, p0=0.05)
+    silences = outages(series)
+    return {
+        "rhythm_utc": {
+            "n_sessions": r.n_sessions,
+            "peak_hour": r.peak_hour if r.n_sessions else None,
+            "p_daily": r.chi2_daily.p_value,
+            "p_weekly": r.chi2_weekly.p_value,
+            "null": r.chi2_daily.null,
+        },
+        "blocks": {
+            "n_blocks": blocks.n_blocks,
+            "edges": blocks.edges.tolist(),
+            "rates": blocks.rates.tolist(),
+            "p0": blocks.p0,
+        },
+        "outages": silences.to_dict(),
+    }
 
 
 def _gaps(series: EventSeries, period: float | None) -> dict[str, Any]:

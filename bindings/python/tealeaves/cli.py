@@ -178,6 +178,7 @@ def _print_text(
             f"  {s.n_events} events over {_duration(s.end - s.start)}, bins of {s.bin_width:g} s, "
             f"{s.n_frequencies} frequencies searched\n"
         )
+        _print_verdict(out, s.verdict)
         _print_periods(out, s)
         if not s.peaks:
             out("  too short for a spectrum\n\n")
@@ -200,6 +201,13 @@ def _gap(seconds: float) -> str:
 
 def _p(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2e}"
+
+
+def _print_verdict(out: Any, v: dict[str, Any]) -> None:
+    period = f", period {v['period_s']:.6g} s" if v.get("period_s") else ""
+    out(f"  verdict: {v.get('label')}{period}\n")
+    for e in v.get("evidence", []):
+        out(f"    {e['test']:<22} p={_p(e['p_value']):>9}  {e['explanation']}\n")
 
 
 def _print_periods(out: Any, s: Any) -> None:
