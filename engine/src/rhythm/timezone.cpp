@@ -1,33 +1,36 @@
-// Time-zone fit: offset scan, profile-likelihood interval, two-zone mixture with a parametric
-// bootstrap, and Monte-Carlo significance against circular-shift and Poisson surrogates.
+// Time-zone fit: offset scan, profile-likelihood interval, and Monte-Carlo significance against
+// circular-shift and Poisson surrogates. The two-zone mixture with its parametric bootstrap is in
+// timezone_two_zones.cpp, the occupied-cell likelihoods both use in timezone_cells.cpp.
 #include "tealeaves/rhythm/timezone.hpp"
 
 #include <algorithm>
-#include <array>
 #include <boost/math/distributions/chi_squared.hpp>
 #include <cmath>
-#include <limits>
 #include <optional>
 
 #include "tealeaves/core/errors.hpp"
-#include "tealeaves/core/parallel.hpp"
-#include "tealeaves/core/rng.hpp"
 #include "tealeaves/nullmodel/montecarlo.hpp"
 #include "tealeaves/nullmodel/surrogates.hpp"
+#include "timezone_internal.hpp"
 
 namespace tealeaves::rhythm {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kNegInf = -std::numeric_limits<double>::infinity();
-constexpr std::ptrdiff_t kCells = static_cast<std::ptrdiff_t>(week_cells);
-constexpr std::ptrdiff_t kDayCells = 96;
+using detail::flat_fast;
+using detail::hours;
+using detail::kNaN;
+using detail::kNegInf;
+using detail::max_of;
+using detail::Model;
+using detail::Occupied;
+using detail::occupied_constant;
+using detail::occupied_utc;
+using detail::PairCache;
+using detail::rot;
+using detail::scan_fast;
 
-std::size_t rot(std::size_t c, std::ptrdiff_t j) {
-  return static_cast<std::size_t>(((static_cast<std::ptrdiff_t>(c) + j) % kCells + kCells) %
-                                  kCells);
-}
+constexpr std::ptrdiff_t kDayCells = 96;
 
 double cell_constant(const WeekTable& t) {
   double s = 0.0;
@@ -37,14 +40,6 @@ double cell_constant(const WeekTable& t) {
   }
   return s;
 }
-
-// Everything fixed by the template and the grid.
-struct Model {
-  bool office = true;
-  std::vector<double> cells;          // class (office) or relative rate (given), local cells
-  std::vector<std::ptrdiff_t> grid;   // offsets in cells
-  std::ptrdiff_t min_separation = 8;  // two zones: cells
-};
 
 // One-zone log-likelihood of UTC table `t` at offset j (cells); levels optional.
 double one_zone(const WeekTable& t, double constant, const Model& m, std::ptrdiff_t j,
@@ -89,284 +84,6 @@ std::vector<double> scan(const WeekTable& t, double constant, const Model& m) {
   return ll;
 }
 
-struct TwoZone {
-  double ll = kNegInf;
-  std::ptrdiff_t j1 = 0, j2 = 0;
-  double weight = 1.0;
-};
-
-constexpr int kMaxEm = 200;
-
-// What the two-zone search needs that depends only on the exposure: the admissible pairs of
-// grid offsets, each offset's per-UTC-cell class or rate, and per pair the exposure by class
-// pair (office) or the two templates' expected-count sums (given). Shared by every bootstrap
-// replicate (they keep the observed exposure).
-struct PairCache {
-  std::vector<std::vector<double>> rotated;  // [grid][utc cell] class or rate
-  std::vector<std::array<double, 3>> e_one;  // office: exposure per class, per grid offset
-  std::vector<double> s_one;                 // given: sum of rate x exposure, per grid offset
-  std::vector<double> exposure;              // per UTC cell
-  double exposure_total = 0.0;
-  std::vector<std::pair<std::size_t, std::size_t>> pairs;
-  std::vector<std::array<double, 9>> e;  // office
-  std::vector<std::array<double, 2>> s;  // given
-};
-
-PairCache make_pairs(const WeekTable& t, const Model& m, bool pairs) {
-  PairCache p;
-  // A surrogate event exactly on the edge of a gap may land in a cell without exposure.
-  p.exposure = t.exposure;
-  for (double& x : p.exposure) x = std::max(x, 1e-9);
-  for (const double x : p.exposure) p.exposure_total += x;
-  p.rotated.resize(m.grid.size());
-  for (std::size_t g = 0; g < m.grid.size(); ++g) {
-    p.rotated[g].resize(week_cells);
-    std::array<double, 3> e{};
-    double sum = 0.0;
-    for (std::size_t c = 0; c < week_cells; ++c) {
-      const double v = m.cells[rot(c, m.grid[g])];
-      p.rotated[g][c] = v;
-      if (m.office)
-        e[static_cast<std::size_t>(v)] += p.exposure[c];
-      else
-        sum += v * p.exposure[c];
-    }
-    p.e_one.push_back(e);
-    p.s_one.push_back(sum);
-  }
-  for (std::size_t g1 = 0; pairs && g1 < m.grid.size(); ++g1) {
-    for (std::size_t g2 = g1 + 1; g2 < m.grid.size(); ++g2) {
-      if (m.grid[g2] - m.grid[g1] < m.min_separation) continue;
-      p.pairs.emplace_back(g1, g2);
-      const auto& r1 = p.rotated[g1];
-      const auto& r2 = p.rotated[g2];
-      if (m.office) {
-        std::array<double, 9> e{};
-        for (std::size_t c = 0; c < week_cells; ++c) {
-          e[static_cast<std::size_t>(r1[c]) * 3 + static_cast<std::size_t>(r2[c])] += t.exposure[c];
-        }
-        p.e.push_back(e);
-      } else {
-        std::array<double, 2> s{};
-        for (std::size_t c = 0; c < week_cells; ++c) {
-          s[0] += r1[c] * t.exposure[c];
-          s[1] += r2[c] * t.exposure[c];
-        }
-        p.s.push_back(s);
-      }
-    }
-  }
-  return p;
-}
-
-struct Occupied {
-  std::vector<std::size_t> cell;
-  std::vector<double> count;
-};
-
-Occupied occupied(const WeekTable& t) {
-  Occupied o;
-  for (std::size_t c = 0; c < week_cells; ++c) {
-    if (t.counts[c] > 0.0) {
-      o.cell.push_back(c);
-      o.count.push_back(t.counts[c]);
-    }
-  }
-  return o;
-}
-
-// sum over occupied cells of n log E - log n! (the exposure is the observed one).
-double occupied_constant(const Occupied& occ, const PairCache& pc) {
-  double s = 0.0;
-  for (std::size_t i = 0; i < occ.cell.size(); ++i) {
-    s += occ.count[i] * std::log(pc.exposure[occ.cell[i]]) - std::lgamma(occ.count[i] + 1.0);
-  }
-  return s;
-}
-
-// One-zone log-likelihood at every grid offset, from the occupied cells only.
-std::vector<double> scan_fast(const Occupied& occ, double n_total, double constant, const Model& m,
-                              const PairCache& pc) {
-  std::vector<double> out(m.grid.size());
-  for (std::size_t g = 0; g < m.grid.size(); ++g) {
-    const auto& r = pc.rotated[g];
-    double ll = constant;
-    if (m.office) {
-      double n[3] = {};
-      for (std::size_t i = 0; i < occ.cell.size(); ++i) {
-        n[static_cast<std::size_t>(r[occ.cell[i]])] += occ.count[i];
-      }
-      for (std::size_t k = 0; k < 3; ++k) {
-        if (n[k] > 0.0) ll += n[k] * std::log(n[k] / pc.e_one[g][k]) - n[k];
-      }
-    } else if (n_total > 0.0) {
-      const double a = n_total / pc.s_one[g];
-      ll -= n_total;
-      for (std::size_t i = 0; i < occ.cell.size() && ll > kNegInf; ++i) {
-        const double x = r[occ.cell[i]];
-        ll = x > 0.0 ? ll + occ.count[i] * std::log(a * x) : kNegInf;
-      }
-    }
-    out[g] = ll;
-  }
-  return out;
-}
-
-double flat_fast(double n_total, double constant, const PairCache& pc) {
-  return n_total > 0.0 ? constant + n_total * std::log(n_total / pc.exposure_total) - n_total
-                       : constant;
-}
-
-// Sessions of a surrogate (UTC, no collapsing) in the occupied-cell form.
-Occupied occupied_utc(const EventSeries& s) {
-  std::vector<double> counts(week_cells, 0.0);
-  const double base = std::fmod(s.origin() + week_phase0, seconds_per_week);
-  for (const double t : s.times()) {
-    double u = std::fmod(base + t, seconds_per_week);
-    if (u < 0.0) u += seconds_per_week;
-    counts[std::min(static_cast<std::size_t>(u / cell_seconds), week_cells - 1)] += 1.0;
-  }
-  Occupied o;
-  for (std::size_t c = 0; c < week_cells; ++c) {
-    if (counts[c] > 0.0) {
-      o.cell.push_back(c);
-      o.count.push_back(counts[c]);
-    }
-  }
-  return o;
-}
-
-bool converged(double ll, double prev) {
-  return ll - prev <= 1e-9 * (1.0 + std::abs(ll));
-}
-
-// Office: rates a[k1] + b[k2] on the 9 class pairs, EM (the log-likelihood is concave in the
-// six rates, so EM reaches the maximum).
-TwoZone two_office(const Occupied& occ, double constant, const PairCache& pc, std::size_t pi) {
-  const auto [g1, g2] = pc.pairs[pi];
-  const auto& e = pc.e[pi];
-  double n[9] = {};
-  for (std::size_t i = 0; i < occ.cell.size(); ++i) {
-    const std::size_t c = occ.cell[i];
-    n[static_cast<std::size_t>(pc.rotated[g1][c]) * 3 +
-      static_cast<std::size_t>(pc.rotated[g2][c])] += occ.count[i];
-  }
-  double e1[3] = {}, e2[3] = {}, a[3] = {}, b[3] = {};
-  for (std::size_t k = 0; k < 3; ++k) {
-    double n1 = 0.0, n2 = 0.0;
-    for (std::size_t l = 0; l < 3; ++l) {
-      e1[k] += e[k * 3 + l];
-      e2[k] += e[l * 3 + k];
-      n1 += n[k * 3 + l];
-      n2 += n[l * 3 + k];
-    }
-    a[k] = e1[k] > 0.0 ? 0.5 * n1 / e1[k] : 0.0;
-    b[k] = e2[k] > 0.0 ? 0.5 * n2 / e2[k] : 0.0;
-  }
-  const auto loglik = [&] {
-    double ll = constant;
-    for (std::size_t k = 0; k < 3; ++k) {
-      for (std::size_t l = 0; l < 3; ++l) {
-        const double r = a[k] + b[l];
-        if (n[k * 3 + l] > 0.0) ll += n[k * 3 + l] * std::log(r);
-        ll -= r * e[k * 3 + l];
-      }
-    }
-    return ll;
-  };
-  double prev = loglik();
-  for (int it = 0; it < kMaxEm; ++it) {
-    double n1[3] = {}, n2[3] = {};
-    for (std::size_t k = 0; k < 3; ++k) {
-      for (std::size_t l = 0; l < 3; ++l) {
-        const double x = n[k * 3 + l];
-        if (x <= 0.0) continue;
-        const double r = a[k] / (a[k] + b[l]);
-        n1[k] += x * r;
-        n2[l] += x * (1.0 - r);
-      }
-    }
-    for (std::size_t k = 0; k < 3; ++k) {
-      a[k] = e1[k] > 0.0 ? n1[k] / e1[k] : 0.0;
-      b[k] = e2[k] > 0.0 ? n2[k] / e2[k] : 0.0;
-    }
-    const double ll = loglik();
-    const bool done = converged(ll, prev);
-    prev = ll;
-    if (done) break;
-  }
-  TwoZone z;
-  z.ll = prev;
-  double w1 = 0.0, w2 = 0.0;
-  for (std::size_t k = 0; k < 3; ++k) {
-    w1 += a[k] * e1[k];
-    w2 += b[k] * e2[k];
-  }
-  z.weight = w1 + w2 > 0.0 ? w1 / (w1 + w2) : kNaN;
-  return z;
-}
-
-// Given template: rate A r(c + j1) + B r(c + j2), EM over the occupied cells.
-TwoZone two_given(const Occupied& occ, double n_total, double constant, const PairCache& pc,
-                  std::size_t pi) {
-  const auto [g1, g2] = pc.pairs[pi];
-  const double s1 = pc.s[pi][0], s2 = pc.s[pi][1];
-  TwoZone z;
-  if (s1 <= 0.0 || s2 <= 0.0) return z;
-  double a = 0.5 * n_total / s1, b = 0.5 * n_total / s2;
-  const auto& r1 = pc.rotated[g1];
-  const auto& r2 = pc.rotated[g2];
-  const auto loglik = [&] {
-    double ll = constant - a * s1 - b * s2;
-    for (std::size_t i = 0; i < occ.cell.size(); ++i) {
-      const double r = a * r1[occ.cell[i]] + b * r2[occ.cell[i]];
-      if (r <= 0.0) return kNegInf;
-      ll += occ.count[i] * std::log(r);
-    }
-    return ll;
-  };
-  double prev = loglik();
-  if (prev == kNegInf) return z;
-  for (int it = 0; it < kMaxEm; ++it) {
-    double n1 = 0.0, n2 = 0.0;
-    for (std::size_t i = 0; i < occ.cell.size(); ++i) {
-      const double x1 = a * r1[occ.cell[i]], x2 = b * r2[occ.cell[i]];
-      const double p = x1 / (x1 + x2);
-      n1 += occ.count[i] * p;
-      n2 += occ.count[i] * (1.0 - p);
-    }
-    a = n1 / s1;
-    b = n2 / s2;
-    const double ll = loglik();
-    const bool done = converged(ll, prev);
-    prev = ll;
-    if (done) break;
-  }
-  z.ll = prev;
-  z.weight = (a * s1 + b * s2) > 0.0 ? a * s1 / (a * s1 + b * s2) : kNaN;
-  return z;
-}
-
-TwoZone best_two(const WeekTable& t, double constant, const Model& m, const PairCache& pc) {
-  const Occupied occ = occupied(t);
-  TwoZone best;
-  for (std::size_t pi = 0; pi < pc.pairs.size(); ++pi) {
-    auto z = m.office ? two_office(occ, constant, pc, pi) : two_given(occ, t.n, constant, pc, pi);
-    if (z.ll > best.ll) {
-      z.j1 = m.grid[pc.pairs[pi].first];
-      z.j2 = m.grid[pc.pairs[pi].second];
-      best = z;
-    }
-  }
-  return best;
-}
-
-double max_of(const std::vector<double>& v) {
-  double best = kNegInf;
-  for (const double x : v) best = std::max(best, x);
-  return best;
-}
-
 EventSeries session_series(const EventSeries& series, double collapse_within) {
   const auto t = series.times();
   std::vector<double> times;
@@ -382,10 +99,6 @@ EventSeries session_series(const EventSeries& series, double collapse_within) {
   }
   if (series.duration() > prev) o.gaps.push_back({prev, series.duration()});
   return EventSeries(times, o);
-}
-
-double hours(std::ptrdiff_t cells) {
-  return static_cast<double>(cells) * 0.25;
 }
 
 }  // namespace
@@ -475,7 +188,7 @@ TimezoneFit fit_timezone(const EventSeries& series, const TimezoneOptions& o) {
   f.interval_wraps = wrapped;
 
   // Significance of the one-zone fit (statistic G) against surrogates of the sessions.
-  const PairCache pc = make_pairs(utc, m, o.two_zones);
+  const PairCache pc = detail::make_pairs(utc, m, o.two_zones);
   const auto statistic = [&m, &pc](const EventSeries& s) {
     const Occupied occ = occupied_utc(s);
     const double n = static_cast<double>(s.size());
@@ -512,60 +225,7 @@ TimezoneFit fit_timezone(const EventSeries& series, const TimezoneOptions& o) {
   if (o.two_zones &&
       m.grid.back() - m.grid.front() >= std::max<std::ptrdiff_t>(m.min_separation, 1) &&
       sessions.size() > 0) {
-    const TwoZone z = best_two(utc, constant, m, pc);
-    f.two_zone_fitted = true;
-    f.two_offset1_hours = hours(z.j1);
-    f.two_offset2_hours = hours(z.j2);
-    f.two_weight = z.weight;
-    f.two_loglik = z.ll;
-    f.lr_statistic = std::max(0.0, 2.0 * (z.ll - f.best_loglik));
-    const double n = static_cast<double>(sessions.size());
-    const double k1 = m.office ? 4.0 : 2.0, k2 = 2.0 * k1;
-    f.bic_one = k1 * std::log(n) - 2.0 * f.best_loglik;
-    f.bic_two = k2 * std::log(n) - 2.0 * z.ll;
-    f.two_preferred_bic = f.bic_two < f.bic_one;
-    f.n_bootstrap = o.n_bootstrap;
-    if (o.n_bootstrap > 0) {
-      // Parametric bootstrap from the fitted one-zone model (cell counts ~ Poisson).
-      std::vector<double> mean(week_cells);
-      for (std::size_t c = 0; c < week_cells; ++c) {
-        const double rate = m.office
-                                ? f.best_levels[static_cast<std::size_t>(m.cells[rot(c, jbest)])]
-                                : f.best_levels[0] * m.cells[rot(c, jbest)];
-        mean[c] = rate * utc.exposure[c];
-      }
-      std::vector<double> lr(o.n_bootstrap, kNaN);
-      parallel_for_blocks(o.n_bootstrap, 1, o.threads, [&](std::size_t b, std::size_t e) {
-        for (std::size_t i = b; i < e; ++i) {
-          Rng rng(o.seed, i);
-          WeekTable t;
-          t.exposure = utc.exposure;
-          t.counts.assign(week_cells, 0.0);
-          for (std::size_t c = 0; c < week_cells; ++c) {
-            t.counts[c] = mean[c] > 0.0 ? static_cast<double>(rng.poisson(mean[c])) : 0.0;
-            t.n += t.counts[c];
-          }
-          const Occupied occ = occupied(t);
-          const double c0 = occupied_constant(occ, pc);
-          const double l1 = max_of(scan_fast(occ, t.n, c0, m, pc));
-          const double l2 = best_two(t, c0, m, pc).ll;
-          lr[i] = std::max(0.0, 2.0 * (l2 - l1));
-        }
-      });
-      const double tie = 1e-9 * (1.0 + std::abs(f.lr_statistic));
-      std::size_t k = 0;
-      for (const double v : lr) {
-        if (!(v < f.lr_statistic - tie)) ++k;
-      }
-      f.two_p_value = (static_cast<double>(k) + 1.0) / (static_cast<double>(o.n_bootstrap) + 1.0);
-      f.two_preferred_test = f.two_p_value <= 1.0 - o.level;
-      f.two_null =
-          "parametric bootstrap from the fitted one-zone model (cell counts Poisson); "
-          "statistic LR = 2 (ll_two - ll_one), both maximised over offsets; p = (k+1)/(B+1)";
-    } else {
-      f.two_p_value = kNaN;
-      f.two_null = "not computed (n_bootstrap = 0)";
-    }
+    detail::fit_two_zones(f, utc, constant, m, pc, jbest, o);
   }
   return f;
 }
