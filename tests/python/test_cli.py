@@ -42,6 +42,20 @@ def test_json_output_has_stable_keys_and_the_beacon_period(capsys) -> None:
     assert cache["periods"][0]["p_shuffle"] > 0.05
     assert period["p_routine"] == pytest.approx(1 / 20)  # no routine surrogate comes close
     assert chance["peaks"][0]["p_global"] > 1e-3  # Poisson: nothing survives the search
+    # The verdict of each series, with its evidence and a q-value over every series of the log.
+    keys = {"client", "qname", "qtype", "n_events", "start", "end", "verdict", "p_value"}
+    assert keys | {"q_value", "q_tests", "evidence", "periods", "activity"} <= set(beacon)
+    truth = {"10.1.0.5": "periodic", "10.1.0.7": "periodic", "10.1.0.9": "random"}
+    for series in document["series"]:
+        assert series["q_tests"] == document["n_series"] == 4
+        assert series["q_value"] >= series["p_value"]
+        if series["client"] in truth:
+            assert series["verdict"] == truth[series["client"]]
+    person = next(s for s in document["series"] if s["client"] == "10.1.0.12")
+    assert person["verdict"] == "human" and person["qtype"] == "A"
+    assert chance["q_value"] == 1.0 and beacon["q_value"] < 1e-100
+    assert {e["test"] for e in beacon["evidence"]} >= {"spectral line", "gap floor"}
+    assert beacon["activity"]["blocks"]["n_blocks"] == 1  # a steady beacon: one block
 
 
 def test_binned_peaks_withhold_p_values_when_outages_void_the_null(tmp_path: Path) -> None:

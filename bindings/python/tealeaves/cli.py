@@ -65,11 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     analyze = commands.add_parser(
         "analyze",
         parents=[common],
-        help="series in a DNS log: periods, gaps, spectral peaks",
+        help="series in a DNS log: verdict, periods, gaps, activity, spectral peaks",
         description="Read a Zeek dns.log (TSV or JSON lines) or a CSV, group the lookups by "
-        "(client, qname) and report each series' periods (on the event times, with global "
-        "p-values), gap model, burstiness, TTL floor and spectral peaks. Without LOG, the "
-        "bundled sample is analysed.",
+        "(client, qname) and report each series' verdict (periodic, human, random, mixed or "
+        "insufficient) with its evidence and a q-value across all series, its periods (on the "
+        "event times, with global p-values), gap model, burstiness, TTL floor, activity and "
+        "spectral peaks. Without LOG, the bundled sample is analysed.",
     )
     analyze.add_argument("log", nargs="?", help="log file (default: the bundled sample)")
     demo = commands.add_parser(
@@ -118,11 +119,38 @@ def _analyze(args: argparse.Namespace) -> int:
         )
         for (client, qname), series in selected
     ]
+    _add_q_values(summaries, len(groups))
+    _add_qtypes(summaries, frame)
     if args.json:
         _print_json(path, info, summaries, len(groups), NULL_DESCRIPTION)
     else:
         _print_text(path, info, summaries, len(groups), args, NULL_DESCRIPTION)
     return EXIT_OK
+
+
+def _add_q_values(summaries: list[Any], n_groups: int) -> None:
+    """Benjamini-Hochberg q-values of each series' verdict p (anything but chance) across every
+    series of the log; series not analysed (beyond --max-series) count with p = 1, which can
+    only raise the q-values (conservative), never hide the look-elsewhere effect."""
+    import numpy as np
+
+    from .multiple_testing import multitest
+
+    p = np.ones(max(n_groups, len(summaries)))
+    for i, s in enumerate(summaries):
+        p[i] = s.verdict.get("p_any", 1.0)
+    q = multitest(p, method="bh").adjusted if len(p) else p
+    for i, s in enumerate(summaries):
+        s.verdict["q_value"] = float(q[i])
+        s.verdict["q_tests"] = len(p)
+
+
+def _add_qtypes(summaries: list[Any], frame: Any) -> None:
+    """The most common query type of each series (None when the log has none)."""
+    for s in summaries:
+        rows = frame[(frame["client"] == s.client) & (frame["qname"] == s.qname)]["qtype"]
+        counts = rows.dropna().astype(str).value_counts()
+        s.verdict["qtype"] = str(counts.index[0]) if len(counts) else None
 
 
 def _print_json(
@@ -205,7 +233,8 @@ def _p(value: float | None) -> str:
 
 def _print_verdict(out: Any, v: dict[str, Any]) -> None:
     period = f", period {v['period_s']:.6g} s" if v.get("period_s") else ""
-    out(f"  verdict: {v.get('label')}{period}\n")
+    q = f", q {v['q_value']:.2g} over {v['q_tests']} series" if "q_value" in v else ""
+    out(f"  verdict: {v.get('label')}{period}{q}\n")
     for e in v.get("evidence", []):
         out(f"    {e['test']:<22} p={_p(e['p_value']):>9}  {e['explanation']}\n")
 

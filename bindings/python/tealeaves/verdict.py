@@ -102,8 +102,16 @@ class Verdict:
             "n_unexplained_by_machine": self.n_residual,
             "p_machine": self.details.get("p_machine"),
             "p_human": self.details.get("p_human"),
+            "p_any": self.p_any,
             "evidence": [e.__dict__ for e in self.evidence],
         }
+
+    @property
+    def p_any(self) -> float:
+        """p of "anything but chance": the smaller family p, Bonferroni over the two families
+        (1 for "insufficient")."""
+        p = min(self.details.get("p_machine", 1.0), self.details.get("p_human", 1.0))
+        return min(1.0, 2 * p)
 
     def to_pandas(self) -> pd.DataFrame:
         import pandas as pd
