@@ -31,6 +31,7 @@ inline void check_accounting(const ingest::LogTable& t) {
   CHECK(t.qtype.size() == n);
   CHECK(t.rcode.size() == n);
   CHECK(t.ttl.size() == n);
+  CHECK(t.local.size() == n);
   CHECK(t.rejected.size() == std::min<std::size_t>(t.lines_rejected, 1000));
   for (std::size_t i = 0; i < n; ++i) {
     CHECK(t.client[i] >= 0);

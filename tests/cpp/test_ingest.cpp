@@ -322,6 +322,8 @@ TEST_CASE("files that cannot be read are errors naming path") {
   CHECK(starts_with(error_of([] { read_log("/nonexistent/dns.log"); }),
                     "path: cannot open '/nonexistent/dns.log': No such file or directory"));
   CHECK(error_of([] { read_log(fixtures); }) == "path: '" + fixtures + "' is a directory");
-  CHECK(starts_with(error_of([] { read_log(fixtures + "dns_small.log", {LogFormat::csv}); }),
+  ReadOptions as_csv;
+  as_csv.format = LogFormat::csv;
+  CHECK(starts_with(error_of([&] { read_log(fixtures + "dns_small.log", as_csv); }),
                     "path: CSV header lacks a ts column"));
 }

@@ -196,12 +196,31 @@ TEST_CASE("real csv exports: Pi-hole (local date-times) and a Slips capture") {
   if (!pihole.empty()) {
     const LogTable t = read_log(pihole);
     check_accounting(t);
-    CHECK(t.format == tealeaves::ingest::LogFormat::csv);
+    CHECK(t.format == tealeaves::ingest::LogFormat::pihole);  // its header is recognised
     CHECK(t.lines_read == 5226);
     CHECK(t.lines_used == 5225);
+    CHECK(t.lines_meta == 1);
+    CHECK(t.lines_rejected == 0);
     CHECK(t.ts.front() == 1755047135.0);  // "2025-08-13 01:05:35" read as UTC
     CHECK(t.ts.back() == 1755129587.0);
-    CHECK(t.qtypes == std::vector<std::string>{"2", "1", "6", "4", "16"});  // FTL type codes
+    CHECK(std::all_of(t.local.begin(), t.local.end(), [](auto v) { return v == 1; }));
+    // FTL type codes 2, 1, 6, 4, 16 in first-seen order, as names.
+    CHECK(t.qtypes == std::vector<std::string>{"AAAA", "A", "PTR", "SRV", "HTTPS"});
+    // Counts from SOURCE.md: 1:2136, 2:1933, 16:1075, 6:73, 4:8.
+    CHECK(count_of(t.qtype, 0) == 1933);
+    CHECK(count_of(t.qtype, 1) == 2136);
+    CHECK(count_of(t.qtype, 2) == 73);
+    CHECK(count_of(t.qtype, 3) == 8);
+    CHECK(count_of(t.qtype, 4) == 1075);
+    // Read as plain CSV with as_written codes, the numbers stay; Eastern daylight time shifts by 4
+    // h.
+    tealeaves::ingest::ReadOptions plain;
+    plain.format = tealeaves::ingest::LogFormat::csv;
+    plain.utc_offset = -4 * 3600.0;
+    plain.qtype_codes = tealeaves::ingest::QtypeCodes::as_written;
+    const LogTable c = read_log(pihole, plain);
+    CHECK(c.qtypes == std::vector<std::string>{"2", "1", "6", "4", "16"});
+    CHECK(c.ts.front() == 1755047135.0 + 4 * 3600.0);
     const auto groups = group_by_client_qname(t);
     CHECK(groups.size() == 290);
     CHECK(t.qnames[groups[0].key.qname] == "privacy.aurasvc.io");

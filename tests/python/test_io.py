@@ -363,4 +363,7 @@ def test_real_csv_export_reads_local_times_as_utc() -> None:
     ]
     np.testing.assert_array_equal(frame["ts"].to_numpy(), expected)
     assert frame["qname"].astype(object).tolist() == [r["domain"] for r in reference]
-    assert frame["qtype"].astype(object).tolist() == [r["type"] for r in reference]
+    # The Pi-hole header is recognised: FTL query-type codes become names (1=A, 2=AAAA, ...).
+    ftl = {"1": "A", "2": "AAAA", "4": "SRV", "6": "PTR", "16": "HTTPS"}
+    assert frame["qtype"].astype(object).tolist() == [ftl[r["type"]] for r in reference]
+    assert frame.attrs["ingest"]["format"] == "pihole"

@@ -7,6 +7,11 @@
 //   qtype   qtype_name, qtype, type                (optional; a name is preferred to a number)
 //   rcode   rcode                                  (optional; number or mnemonic)
 //   ttl     ttl                                    (optional; seconds)
+// ReadOptions::columns overrides the aliases role by role (an explicit column mapping); the
+// explicit names are placed first, then the aliases among the columns still free.
+// The pihole format is this reader with Pi-hole's FTL qtype codes turned into names; so is any
+// CSV whose header is exactly Pi-hole's (unless ReadOptions::qtype_codes says as_written).
+// A date-time without a zone is flagged local (Row::local).
 // A quoted field holding a line break is not supported yet: its line is rejected.
 #include <algorithm>
 #include <array>
@@ -86,9 +91,23 @@ std::string split_csv(std::string_view line, Field&& field) {
   }
 }
 
+std::string lower(std::string_view text) {
+  std::string name(text);
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; });
+  return name;
+}
+
 class CsvReader {
  public:
-  CsvReader(TableBuilder& out, std::string_view source) : out_(out), source_(source) {}
+  CsvReader(TableBuilder& out, std::string_view source, const ReadOptions& options, bool pihole)
+      : out_(out),
+        source_(source),
+        mapped_{options.columns.ts,    options.columns.client, options.columns.qname,
+                options.columns.qtype, options.columns.rcode,  options.columns.ttl},
+        qtype_codes_(options.qtype_codes),
+        pihole_codes_(options.qtype_codes == QtypeCodes::pihole ||
+                      (options.qtype_codes == QtypeCodes::automatic && pihole)) {}
 
   void line(std::string_view text, std::size_t number) {
     if (is_blank(text) || text.starts_with('#')) return out_.meta();
@@ -106,10 +125,7 @@ class CsvReader {
     const std::string problem = split_csv(text, [&](std::size_t, std::string_view v, bool esc) {
       if (esc) unquote(v, decoded);
       spelled.emplace_back(trim(esc ? std::string_view(decoded) : v));
-      std::string name = spelled.back();
-      std::transform(name.begin(), name.end(), name.begin(),
-                     [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; });
-      names.push_back(std::move(name));
+      names.push_back(lower(spelled.back()));
     });
     if (!problem.empty()) {
       throw_invalid(source_, "CSV header at line " + std::to_string(number) + ": " + problem);
@@ -117,24 +133,50 @@ class CsvReader {
     std::string found;
     for (const std::string& name : spelled) found.append(found.empty() ? "" : ", ").append(name);
     slot_of_.assign(names.size(), -1);
-    for (std::size_t s = 0; s < n_slots; ++s) {
+    std::array<bool, n_slots> placed{};
+    for (std::size_t s = 0; s < n_slots; ++s) {  // the explicit mapping first
+      if (mapped_[s].empty()) continue;
+      const auto hit = std::find(names.begin(), names.end(), lower(mapped_[s]));
+      if (hit == names.end()) {
+        throw_invalid("columns", std::string(roles[s].label) + ": no column '" + mapped_[s] +
+                                     "' in the CSV header at line " + std::to_string(number) +
+                                     "; found: " + found);
+      }
+      const auto column = static_cast<std::size_t>(hit - names.begin());
+      if (slot_of_[column] >= 0) {
+        throw_invalid("columns",
+                      "'" + mapped_[s] + "' is mapped to both " +
+                          std::string(roles[static_cast<std::size_t>(slot_of_[column])].label) +
+                          " and " + std::string(roles[s].label));
+      }
+      place(column, s, spelled);
+      placed[s] = true;
+    }
+    for (std::size_t s = 0; s < n_slots; ++s) {  // then the aliases, among the free columns
+      if (placed[s]) continue;
       const std::size_t column = find_column(names, roles[s]);
       if (column < names.size()) {
-        slot_of_[column] = static_cast<signed char>(s);
-        labels_[s] = spelled[column];
+        place(column, s, spelled);
       } else if (roles[s].required) {
         throw_invalid(source_, "CSV header lacks a " + std::string(roles[s].label) +
                                    " column; found: " + found);
       }
     }
     n_columns_ = names.size();
+    if (qtype_codes_ == QtypeCodes::automatic && is_pihole_header(text)) pihole_codes_ = true;
   }
 
-  static std::size_t find_column(const std::vector<std::string>& names, const Role& role) {
+  void place(std::size_t column, std::size_t slot, const std::vector<std::string>& spelled) {
+    slot_of_[column] = static_cast<signed char>(slot);
+    labels_[slot] = spelled[column];
+  }
+
+  std::size_t find_column(const std::vector<std::string>& names, const Role& role) const {
     for (const std::string_view alias : role.aliases) {
       if (alias.empty()) break;
-      const auto hit = std::find(names.begin(), names.end(), alias);
-      if (hit != names.end()) return static_cast<std::size_t>(hit - names.begin());
+      for (std::size_t c = 0; c < names.size(); ++c) {
+        if (names[c] == alias && slot_of_[c] < 0) return c;
+      }
     }
     return names.size();
   }
@@ -159,17 +201,27 @@ class CsvReader {
     }
     Row row;
     const std::string_view when = trim(value[ts]);
-    const auto t = parse_timestamp(when);
+    bool zoned = true;
+    const auto t = parse_timestamp(when, zoned);
     if (!t)
       return reject(number, ts,
                     when.empty() ? "empty" : "cannot parse " + quoted(when) + " as a time");
     row.ts = *t;
+    row.local = !zoned;
     if (value[client].empty()) return reject(number, client, "empty");
     if (value[qname].empty()) return reject(number, qname, "empty");
     row.client = value[client];
     row.qname = value[qname];
     row.has_qtype = !value[qtype].empty();
     row.qtype = value[qtype];
+    std::int32_t ftl = 0;
+    if (pihole_codes_ && parse_int(trim(row.qtype), ftl)) {
+      row.qtype = pihole_qtype_name(ftl);
+      if (row.qtype.empty()) {
+        scratch_[qtype] = "FTL" + std::to_string(ftl);
+        row.qtype = scratch_[qtype];
+      }
+    }
     const std::string_view code = trim(value[rcode]);
     if (!code.empty() && !parse_rcode(code, row.rcode)) {
       return reject(number, rcode, "cannot parse " + quoted(code));
@@ -188,6 +240,9 @@ class CsvReader {
 
   TableBuilder& out_;
   std::string_view source_;
+  std::array<std::string, n_slots> mapped_;  // ReadOptions::columns by slot
+  QtypeCodes qtype_codes_;
+  bool pihole_codes_ = false;
   std::size_t n_columns_ = 0;  // 0 until the header
   std::vector<signed char> slot_of_;
   std::array<std::string, n_slots> labels_;
@@ -196,8 +251,9 @@ class CsvReader {
 
 }  // namespace
 
-void parse_csv(LineReader& lines, TableBuilder& out, std::string_view source) {
-  CsvReader reader(out, source);
+void parse_csv(LineReader& lines, TableBuilder& out, std::string_view source,
+               const ReadOptions& options, bool pihole) {
+  CsvReader reader(out, source, options, pihole);
   std::string_view line;
   while (lines.next(line)) reader.line(line, lines.number());
 }

@@ -67,6 +67,7 @@ struct Row {
   bool has_qtype = false;
   std::int32_t rcode = -1;
   double ttl = std::numeric_limits<double>::quiet_NaN();
+  bool local = false;  // ts is a zone-less wall clock read as UTC; add() applies utc_offset
 };
 
 // The table under construction. Each physical line must end in exactly one of add(), reject()
@@ -91,7 +92,14 @@ class TableBuilder {
 // The format parsers. `source` ("text" or "path") names the argument in structural errors.
 void parse_zeek_tsv(LineReader& lines, TableBuilder& out, std::string_view source);
 void parse_zeek_json(LineReader& lines, TableBuilder& out);
-void parse_csv(LineReader& lines, TableBuilder& out, std::string_view source);
+// `pihole`: the Pi-hole export (FTL qtype codes unless options.qtype_codes says otherwise).
+void parse_csv(LineReader& lines, TableBuilder& out, std::string_view source,
+               const ReadOptions& options, bool pihole);
+void parse_bind(LineReader& lines, TableBuilder& out);
+// Whether a CSV header is exactly Pi-hole's query export "time,client,domain,type,status".
+bool is_pihole_header(std::string_view line);
+// Whether a line looks like a BIND query-log line (for format detection).
+bool looks_like_bind(std::string_view line);
 
 // Whole-field parsers: false unless all of `text` is consumed.
 bool parse_double(std::string_view text, double& value);  // finite only

@@ -291,7 +291,9 @@ class JsonReader {
       double x = 0.0;
       if (parse_double(v[ts].text, x)) t = x;
     } else if (v[ts].kind == Kind::string) {
-      t = parse_timestamp(v[ts].text);
+      bool zoned = true;
+      t = parse_timestamp(v[ts].text, zoned);
+      row.local = !zoned;
     } else {
       return out_.reject(number, "ts: expected a number or a date-time string, found " +
                                      std::string(kind_name(v[ts].kind)));

@@ -19,6 +19,16 @@ bool is_blank(std::string_view line) {
   return line.find_first_not_of(" \t") == std::string_view::npos;
 }
 
+// Pi-hole's query export header, exactly (any letter case, optional quotes).
+bool is_pihole_header(std::string_view line) {
+  std::string plain;
+  for (const char c : line) {
+    if (c == '"' || c == ' ') continue;
+    plain.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+  }
+  return plain == "time,client,domain,type,status";
+}
+
 std::int32_t Dictionary::code(std::string_view value) {
   if (last_ >= 0 && names_[static_cast<std::size_t>(last_)] == value) return last_;
   auto found = map_.find(value);
@@ -40,15 +50,17 @@ TableBuilder::TableBuilder(LogFormat format, const ReadOptions& options, std::si
   table_.qtype.reserve(expected_rows);
   table_.rcode.reserve(expected_rows);
   table_.ttl.reserve(expected_rows);
+  table_.local.reserve(expected_rows);
 }
 
 void TableBuilder::add(const Row& row) {
-  table_.ts.push_back(row.ts);
+  table_.ts.push_back(row.local ? row.ts - options_.utc_offset : row.ts);
   table_.client.push_back(clients_.code(row.client));
   table_.qname.push_back(qnames_.code(row.qname));
   table_.qtype.push_back(row.has_qtype ? qtypes_.code(row.qtype) : -1);
   table_.rcode.push_back(row.rcode);
   table_.ttl.push_back(row.ttl);
+  table_.local.push_back(row.local ? 1 : 0);
   ++table_.lines_used;
 }
 
@@ -124,13 +136,17 @@ LogFormat sniff(std::string_view text) {
     if (detail::is_blank(line)) continue;
     if (starts_with_zeek_directive(line)) return LogFormat::zeek_tsv;
     if (line.front() == '#') continue;  // a plain comment says nothing about the format
-    return line[line.find_first_not_of(" \t")] == '{' ? LogFormat::zeek_json : LogFormat::csv;
+    if (line[line.find_first_not_of(" \t")] == '{') return LogFormat::zeek_json;
+    if (detail::looks_like_bind(line)) return LogFormat::bind;
+    return detail::is_pihole_header(line) ? LogFormat::pihole : LogFormat::csv;
   }
   return LogFormat::csv;  // empty: any reader gives the same empty table
 }
 
 LogTable parse_with_source(std::string_view text, const ReadOptions& options,
                            std::string_view source) {
+  require(std::isfinite(options.utc_offset) && std::abs(options.utc_offset) <= 18 * 3600.0,
+          "utc_offset", "must be finite and within +-18 hours (64800 s)");
   // A UTF-8 byte-order mark (spreadsheet exports) is not part of the first line.
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   const LogFormat format = options.format == LogFormat::automatic ? sniff(text) : options.format;
@@ -141,8 +157,10 @@ LogTable parse_with_source(std::string_view text, const ReadOptions& options,
   switch (format) {
     case LogFormat::zeek_tsv: detail::parse_zeek_tsv(lines, builder, source); break;
     case LogFormat::zeek_json: detail::parse_zeek_json(lines, builder); break;
+    case LogFormat::bind: detail::parse_bind(lines, builder); break;
+    case LogFormat::pihole: detail::parse_csv(lines, builder, source, options, true); break;
     case LogFormat::csv:
-    case LogFormat::automatic: detail::parse_csv(lines, builder, source); break;
+    case LogFormat::automatic: detail::parse_csv(lines, builder, source, options, false); break;
   }
   return builder.finish(lines.number());
 }
@@ -184,8 +202,11 @@ LogFormat parse_log_format(std::string_view name) {
   if (name == "zeek" || name == "zeek-tsv" || name == "zeek_tsv") return LogFormat::zeek_tsv;
   if (name == "zeek-json" || name == "zeek_json" || name == "json") return LogFormat::zeek_json;
   if (name == "csv") return LogFormat::csv;
+  if (name == "pihole" || name == "pi-hole") return LogFormat::pihole;
+  if (name == "bind" || name == "querylog" || name == "bind-querylog") return LogFormat::bind;
   throw_invalid("format", "unknown log format '" + std::string(name) +
-                              "'; expected auto, zeek, zeek-tsv, zeek-json, json or csv");
+                              "'; expected auto, zeek, zeek-tsv, zeek-json, json, csv, pihole, "
+                              "bind or querylog");
 }
 
 std::string_view format_name(LogFormat format) {
@@ -194,6 +215,8 @@ std::string_view format_name(LogFormat format) {
     case LogFormat::zeek_tsv: return "zeek-tsv";
     case LogFormat::zeek_json: return "zeek-json";
     case LogFormat::csv: return "csv";
+    case LogFormat::pihole: return "pihole";
+    case LogFormat::bind: return "bind";
   }
   return "auto";
 }

@@ -1,6 +1,7 @@
 // Timestamps as epoch seconds: decimal numbers, or ISO-8601-style date-times.
 #include <chrono>
 #include <cstdint>
+#include <iterator>
 
 #include "ingest_internal.hpp"
 
@@ -61,7 +62,7 @@ bool utc_offset(std::string_view s, std::size_t& pos, int& seconds) {
   return pos == s.size();
 }
 
-std::optional<double> parse_datetime(std::string_view s) {
+std::optional<double> parse_datetime(std::string_view s, bool& zoned) {
   std::size_t pos = 0;
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offset = 0;
   double frac = 0.0;
@@ -72,10 +73,11 @@ std::optional<double> parse_datetime(std::string_view s) {
   if (pos >= s.size() || (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ')) return std::nullopt;
   ++pos;
   if (!digits(s, pos, 2, hour) || !expect(s, pos, ':') || !digits(s, pos, 2, minute) ||
-      !expect(s, pos, ':') || !digits(s, pos, 2, second) || !fraction(s, pos, frac) ||
-      !utc_offset(s, pos, offset)) {
+      !expect(s, pos, ':') || !digits(s, pos, 2, second) || !fraction(s, pos, frac)) {
     return std::nullopt;
   }
+  zoned = pos < s.size();
+  if (!utc_offset(s, pos, offset)) return std::nullopt;
   // Leap seconds (60) are refused: epoch seconds have no room for them.
   if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
   using namespace std::chrono;
@@ -89,10 +91,25 @@ std::optional<double> parse_datetime(std::string_view s) {
 
 }  // namespace
 
-std::optional<double> parse_timestamp(std::string_view text) {
+std::optional<double> parse_timestamp(std::string_view text, bool& zoned) {
   double value = 0.0;
+  zoned = true;
   if (detail::parse_double(text, value)) return value;
-  return parse_datetime(text);
+  return parse_datetime(text, zoned);
+}
+
+std::optional<double> parse_timestamp(std::string_view text) {
+  bool zoned = true;
+  return parse_timestamp(text, zoned);
+}
+
+std::string_view pihole_qtype_name(std::int32_t code) {
+  // Pi-hole FTL's query types (docs.pi-hole.net/database/query-database, "Supported query types").
+  static constexpr std::string_view names[] = {"",       "A",   "AAAA",  "ANY",  "SRV",  "SOA",
+                                               "PTR",    "TXT", "NAPTR", "MX",   "DS",   "RRSIG",
+                                               "DNSKEY", "NS",  "OTHER", "SVCB", "HTTPS"};
+  if (code < 1 || code >= static_cast<std::int32_t>(std::size(names))) return {};
+  return names[code];
 }
 
 }  // namespace tealeaves::ingest

@@ -163,7 +163,9 @@ class ZeekReader {
     }
     Row row;
     if (unset(value[ts]) || empty(value[ts])) return out_.reject(number, "ts: unset");
-    const auto t = parse_timestamp(value[ts]);
+    bool zoned = true;
+    const auto t = parse_timestamp(value[ts], zoned);
+    row.local = !zoned;
     if (!t) return out_.reject(number, "ts: cannot parse " + quoted(value[ts]) + " as a time");
     row.ts = *t;
     if (unset(value[client]) || empty(value[client])) {
