@@ -89,3 +89,18 @@ def test_console_script_is_installed() -> None:
         [str(exe), "demo", "--surrogates", "0"], capture_output=True, text=True, check=True
     )
     assert "updates.vendor.example" in result.stdout
+
+
+def test_every_log_format_is_offered_and_wall_clock_is_read_in_a_zone(tmp_path: Path, capsys):
+    from tealeaves import cli
+    from tealeaves.io import FORMATS
+
+    assert cli.FORMATS == FORMATS
+    rows = [f'"2025-08-13 09:{m:02d}:00",192.168.1.5,agent.example,1,2' for m in range(30)]
+    path = tmp_path / "pihole.csv"
+    path.write_text("time,client,domain,type,status\n" + "\n".join(rows) + "\n")
+    argv = ["analyze", str(path), "--tz", "America/New_York", "--json", "--surrogates", "0"]
+    assert main(argv) == 0
+    series = json.loads(capsys.readouterr().out)["series"][0]
+    assert series["start"] == 1755090000.0  # 09:00 EDT = 13:00 UTC
+    assert series["qtype"] == "A"  # Pi-hole's FTL code 1

@@ -15,15 +15,29 @@ from typing import Any
 from . import __version__
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+# The log formats read_log knows (tealeaves.io.FORMATS; kept here so --help needs no pandas).
+FORMATS = (
+    "auto",
+    "zeek",
+    "zeek-tsv",
+    "zeek-json",
+    "json",
+    "csv",
+    "pihole",
+    "bind",
+    "querylog",
+    "parquet",
+)
 
 
 def _options() -> argparse.ArgumentParser:
     """Options shared by analyze and demo."""
     common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--format", default="auto", choices=FORMATS)
     common.add_argument(
-        "--format",
-        default="auto",
-        choices=("auto", "zeek", "zeek-tsv", "zeek-json", "json", "csv"),
+        "--tz",
+        default=None,
+        help="IANA zone of wall-clock times without a zone in the log (default: UTC)",
     )
     common.add_argument("--client", help="only this client")
     common.add_argument("--qname", help="only this name")
@@ -99,7 +113,7 @@ def _analyze(args: argparse.Namespace) -> int:
     path = args.log or str(sample_path())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # rejected lines are reported below, in full
-        frame = read_log(path, format=args.format)
+        frame = read_log(path, format=args.format, tz=args.tz)
     info = frame.attrs["ingest"]
     if args.client is not None:
         frame = frame[frame["client"] == args.client]
