@@ -13,12 +13,12 @@ The rules, in one place (``RULES``), each test stated with its null:
      day counts only if it is stronger than every lower daily harmonic (a daily routine's
      harmonics fall off; an hourly poller's line does not need the day's fundamental); or
    - the same search on the spectrum averaged over segments of 1024 bins (Welch, no overlap;
-     periods from 2 bins to 1/4 segment): a machine that stops and restarts, such as a laptop
-     agent gated by its user's sessions, loses its phase between runs, which smears its line in
-     the whole-series spectrum but not in segments. The null distribution of an average of K
-     exponential ordinates over the median of 64 such is computed exactly for integer K, with K
-     the effective number of segments (sum n)^2 / sum n^2 of their event counts n, rounded down
-     (conservative); or
+     periods from 2 bins to 1/33 of a segment, so that the neighbourhood fits): a machine that
+     stops and restarts, such as a laptop agent gated by its user's sessions, loses its phase
+     between runs, which smears its line in the whole-series spectrum but not in segments. The
+     null distribution of an average of K exponential ordinates over the median of 64 such is
+     computed exactly for integer K, with K the effective number of segments
+     (sum L)^2 / sum L^2 of their noise levels L, rounded down and at most 64 (conservative); or
    - the gaps never fall below a floor (TTL floor: cache expiry or a schedule), improbable for
      Poisson lookups at the same rate (``ttl_floor``).
 3. A **human component** is present when the sessions (lookups more than ``collapse_within`` s
@@ -135,7 +135,7 @@ def verdict(
     times_or_series: Any,
     *,
     alpha: float = 0.01,
-    bin_width: float = 10.0,
+    bin_width: float | None = None,
     max_period: float = 6 * 3600.0,
     collapse_within: float = 300.0,
     min_events: int = 20,
@@ -150,7 +150,9 @@ def verdict(
     times_or_series : array of epoch seconds, datetimes or an EventSeries (its window and gaps
         are used as given).
     alpha : level of each test.
-    bin_width, max_period : the line search covers periods from 2 ``bin_width`` to ``max_period``.
+    bin_width, max_period : the line search covers periods from 2 ``bin_width`` to ``max_period``;
+        ``bin_width`` defaults to 10 s, or for long series the finest of 15 s, 20 s, 30 s, 1, 2,
+        5, 10, 15, 30, 60 min that keeps the spectrum within 2^17 bins.
     collapse_within : lookups closer than this are one session for the human tests.
     min_events : fewer lookups give "insufficient".
     n_surrogates, n_bootstrap, seed : Monte-Carlo sizes of the rhythm tests and of the
@@ -160,6 +162,7 @@ def verdict(
     alpha = check_positive(alpha, "alpha")
     if alpha >= 1:
         raise ValueError(f"alpha: must be in (0, 1), got {alpha}")
+    bin_width = _auto_bin_width(series.duration) if bin_width is None else bin_width
     check_positive(bin_width, "bin_width")
     check_positive(collapse_within, "collapse_within")
     check_count(n_surrogates, "n_surrogates")
@@ -213,6 +216,14 @@ def verdict(
 
 
 # -- the machine line ----------------------------------------------------------------------
+
+_WIDTHS = (10.0, 15.0, 20.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0)
+_MAX_BINS = 1 << 17
+
+
+def _auto_bin_width(duration: float) -> float:
+    need = duration / _MAX_BINS
+    return next((w for w in _WIDTHS if w >= need), _WIDTHS[-1])
 
 
 @dataclass(frozen=True)
