@@ -12,6 +12,12 @@ import pytest
 from tealeaves.cli import main
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch) -> None:
+    """demo writes its report into the working directory: keep it out of the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 def test_demo_finds_the_beacon_and_reports_rejected_lines(capsys) -> None:
     assert main(["analyze", "--surrogates", "19"]) == 0
     out = capsys.readouterr().out
@@ -81,14 +87,20 @@ def test_unreadable_file_is_a_usage_error(capsys, tmp_path: Path) -> None:
     assert "tealeaves: error:" in capsys.readouterr().err
 
 
-def test_console_script_is_installed() -> None:
+def test_console_script_is_installed_and_demo_writes_its_report(tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("tealeaves")
     if not exe.exists():
         pytest.skip("console script not installed next to this interpreter")
     result = subprocess.run(
-        [str(exe), "demo", "--surrogates", "0"], capture_output=True, text=True, check=True
+        [str(exe), "demo", "--surrogates", "0"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
     )
     assert "updates.vendor.example" in result.stdout
+    assert "report: tealeaves-demo-report.html" in result.stdout
+    assert (tmp_path / "tealeaves-demo-report.html").stat().st_size > 10_000
 
 
 def test_every_log_format_is_offered_and_wall_clock_is_read_in_a_zone(tmp_path: Path, capsys):
@@ -104,3 +116,18 @@ def test_every_log_format_is_offered_and_wall_clock_is_read_in_a_zone(tmp_path: 
     series = json.loads(capsys.readouterr().out)["series"][0]
     assert series["start"] == 1755090000.0  # 09:00 EDT = 13:00 UTC
     assert series["qtype"] == "A"  # Pi-hole's FTL code 1
+
+
+def test_html_report_with_outside_events(tmp_path: Path, capsys) -> None:
+    events = tmp_path / "events.txt"
+    events.write_text("# news\n2016-07-06T12:00:00 lunch meeting\n2016-07-06T18:30:00\n")
+    report = tmp_path / "report.html"
+    argv = ["demo", "--html", str(report), "--events", str(events), "--surrogates", "0"]
+    assert main([*argv, "--max-series", "1"]) == 0
+    assert f"report: {report}" in capsys.readouterr().out
+    text = report.read_text(encoding="utf-8")
+    assert "lunch meeting" in text and "<script" not in text
+    empty = tmp_path / "none.txt"
+    empty.write_text("# nothing\n")
+    assert main(["demo", "--html", str(report), "--events", str(empty)]) == 2
+    assert "events: no event" in capsys.readouterr().err

@@ -65,6 +65,27 @@ def _options() -> argparse.ArgumentParser:
     )
     common.add_argument("--seed", type=int, default=0, help="seed of the surrogates (default 0)")
     common.add_argument("--json", action="store_true", help="write JSON to standard output")
+    common.add_argument(
+        "--html",
+        metavar="FILE",
+        default=None,
+        help="also write a self-contained HTML report of the series shown (demo: "
+        "tealeaves-demo-report.html unless given)",
+    )
+    common.add_argument(
+        "--events",
+        metavar="FILE",
+        default=None,
+        help="outside events for the report: one per line, a date or ISO time (UTC) then an "
+        "optional label; '#' starts a comment",
+    )
+    common.add_argument(
+        "--report-tz",
+        metavar="ZONE",
+        action="append",
+        default=None,
+        help="zone for the report's time-of-day profiles (repeatable; default UTC)",
+    )
     return common
 
 
@@ -88,9 +109,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("log", nargs="?", help="log file (default: the bundled sample)")
     demo = commands.add_parser(
-        "demo", parents=[common], help="analyze the bundled sample log (no arguments needed)"
+        "demo",
+        parents=[common],
+        help="analyze the bundled sample log and write its HTML report (no arguments needed)",
     )
-    demo.set_defaults(log=None)
+    demo.add_argument("log", nargs="?", help="log file (default: the bundled sample)")
+    demo.set_defaults(demo=True)
     return parser
 
 
@@ -135,11 +159,50 @@ def _analyze(args: argparse.Namespace) -> int:
     ]
     _add_q_values(summaries, len(groups))
     _add_qtypes(summaries, frame)
+    html = args.html or ("tealeaves-demo-report.html" if getattr(args, "demo", False) else None)
+    if html:
+        _write_html(html, path, info, selected, args)
     if args.json:
         _print_json(path, info, summaries, len(groups), NULL_DESCRIPTION)
     else:
         _print_text(path, info, summaries, len(groups), args, NULL_DESCRIPTION)
+        if html:
+            print(f"report: {html}")
     return EXIT_OK
+
+
+def _write_html(html: str, path: str, info: Any, selected: list[Any], args: Any) -> None:
+    from .report import write_report
+
+    items = [(client, qname, series) for (client, qname), series in selected]
+    events = _read_events(args.events) if args.events else None
+    write_report(
+        html,
+        items,
+        title=f"tealeaves: {path}",
+        input_info=info,
+        events=events,
+        tz=tuple(args.report_tz or ("UTC",)),
+        seed=args.seed,
+    )
+
+
+def _read_events(path: str) -> dict[str, str]:
+    """{label: time} from a file of 'TIME [label]' lines (label defaults to the time)."""
+    events: dict[str, str] = {}
+    with open(path, encoding="utf-8") as handle:
+        for number, raw in enumerate(handle, 1):
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            time, _, label = line.partition(" ")
+            label = label.strip() or time
+            if label in events:
+                label = f"{label} (line {number})"
+            events[label] = time
+    if not events:
+        raise ValueError(f"events: no event in {path!r}")
+    return events
 
 
 def _add_q_values(summaries: list[Any], n_groups: int) -> None:
