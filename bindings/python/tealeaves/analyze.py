@@ -19,6 +19,15 @@ from .verdict import verdict
 
 # Spectra stay below this many bins; the bin width grows for long logs instead.
 MAX_BINS = 1 << 20
+MAX_FREQUENCIES = 2_000_000  # Z^2 grid budget: long logs search from a longer shortest period
+
+
+def z2_fmax(duration: float) -> float:
+    """Highest frequency of the period search: 0.5 Hz (2 s periods), lowered for long series
+    so that the grid (5 frequencies per 1 / duration) stays within ``MAX_FREQUENCIES``."""
+    return min(0.5, MAX_FREQUENCIES / (5.0 * duration))
+
+
 _NICE_WIDTHS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
 
 
@@ -137,7 +146,9 @@ def summarize_series(
         ]
     # Structured nulls: is a period more than the series' own weekly routine, or its own gaps
     # in another order, would produce anywhere in the band?
-    detection = detect_periods(series, structured_nulls=surrogates, seed=seed)
+    detection = detect_periods(
+        series, fmax=z2_fmax(series.duration), structured_nulls=surrogates, seed=seed
+    )
     periods = [{key: _plain(getattr(p, key)) for key in PERIOD_KEYS} for p in detection.periods]
     for null, values in detection.structured_p.items():
         for period, value in zip(periods, values):

@@ -30,7 +30,8 @@ from typing import Any
 import numpy as np
 
 from . import _report_plots as plots
-from .analyze import auto_bin_width
+from .analyze import MAX_FREQUENCIES as MAX_FREQUENCIES  # re-exported
+from .analyze import auto_bin_width, z2_fmax
 from .bursts import bayesian_blocks, change_points, outages
 from .interarrivals import interarrival
 from .periodicity import detect_periods
@@ -43,7 +44,6 @@ from .verdict import verdict
 __all__ = ["LABEL_WORDS", "SIGNIFICANCE_LEVELS", "render_report", "write_report"]
 
 SIGNIFICANCE_LEVELS = (0.05, 0.01, 0.001)  # p_global levels drawn on the periodograms
-MAX_FREQUENCIES = 2_000_000  # Z^2 grid budget: long logs search from a longer shortest period
 LABEL_WORDS = {
     "periodic": "a machine: the lookups follow a schedule or a cache expiry, and nothing left "
     "over keeps a person's routine",
@@ -353,12 +353,6 @@ def z2_threshold(z2: Any, alpha: float) -> float:
         else:
             hi = mid
     return hi
-
-
-def z2_fmax(duration: float) -> float:
-    """Highest frequency of the period search: 0.5 Hz (2 s periods), lowered for long series
-    so that the grid (5 frequencies per 1 / duration) stays within ``MAX_FREQUENCIES``."""
-    return min(0.5, MAX_FREQUENCIES / (5.0 * duration))
 
 
 def _analyze(series: EventSeries, marks: np.ndarray | None, zones: list[Any], seed: int) -> dict:
