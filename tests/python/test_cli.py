@@ -131,3 +131,17 @@ def test_html_report_with_outside_events(tmp_path: Path, capsys) -> None:
     empty.write_text("# nothing\n")
     assert main(["demo", "--html", str(report), "--events", str(empty)]) == 2
     assert "events: no event" in capsys.readouterr().err
+
+
+def test_threads_do_not_change_results_and_bad_threads_are_named(capsys, monkeypatch) -> None:
+    monkeypatch.setenv(
+        "TEALEAVES_NUM_THREADS", ""
+    )  # restored after the test, whatever --threads set
+    outputs = []
+    for threads in ("1", "2"):
+        argv = ["analyze", "--json", "--surrogates", "19", "--threads", threads]
+        assert main([*argv, "--max-series", "2"]) == 0
+        outputs.append(json.loads(capsys.readouterr().out)["series"])
+    assert outputs[0] == outputs[1]
+    assert main(["analyze", "--threads", "0"]) == 2
+    assert "threads: must be at least 1" in capsys.readouterr().err

@@ -64,6 +64,13 @@ def _options() -> argparse.ArgumentParser:
         help="Monte-Carlo surrogates per structured null for each period (default 99; 0: off)",
     )
     common.add_argument("--seed", type=int, default=0, help="seed of the surrogates (default 0)")
+    common.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="engine threads (default: all cores; results are identical for any number)",
+    )
+    common.add_argument("--quiet", action="store_true", help="no progress line on standard error")
     common.add_argument("--json", action="store_true", help="write JSON to standard output")
     common.add_argument(
         "--html",
@@ -128,7 +135,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
+    import os
     import warnings
+
+    if args.threads is not None:
+        if args.threads < 1:
+            raise ValueError(f"threads: must be at least 1, got {args.threads}")
+        os.environ["TEALEAVES_NUM_THREADS"] = str(args.threads)  # read by every engine call
 
     from .analyze import NULL_DESCRIPTION, summarize_series
     from .datasets import sample_path
@@ -145,18 +158,22 @@ def _analyze(args: argparse.Namespace) -> int:
         frame = frame[frame["qname"] == args.qname]
     groups = group_series(frame, min_events=max(args.min_events, 1), duplicates="keep")
     selected = list(groups.items())[: args.max_series]
-    summaries = [
-        summarize_series(
-            series,
-            client,
-            qname,
-            top=args.top,
-            bin_width=args.bin_width,
-            surrogates=args.surrogates,
-            seed=args.seed,
+    progress = _Progress(len(selected), enabled=not args.quiet and sys.stderr.isatty())
+    summaries = []
+    for (client, qname), series in selected:
+        progress.step(f"{client} {qname}")
+        summaries.append(
+            summarize_series(
+                series,
+                client,
+                qname,
+                top=args.top,
+                bin_width=args.bin_width,
+                surrogates=args.surrogates,
+                seed=args.seed,
+            )
         )
-        for (client, qname), series in selected
-    ]
+    progress.done()
     _add_q_values(summaries, len(groups))
     _add_qtypes(summaries, frame)
     html = args.html or ("tealeaves-demo-report.html" if getattr(args, "demo", False) else None)
@@ -169,6 +186,26 @@ def _analyze(args: argparse.Namespace) -> int:
         if html:
             print(f"report: {html}")
     return EXIT_OK
+
+
+class _Progress:
+    """One self-overwriting line on standard error ("series 3/20: client name"), only on a
+    terminal, so pipes and JSON output stay clean."""
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        self.total, self.count, self.enabled = total, 0, enabled
+
+    def step(self, label: str) -> None:
+        self.count += 1
+        if self.enabled:
+            text = f"series {self.count}/{self.total}: {label}"[:78]
+            sys.stderr.write("\r" + text.ljust(78))
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.count:
+            sys.stderr.write("\r" + " " * 78 + "\r")
+            sys.stderr.flush()
 
 
 def _write_html(html: str, path: str, info: Any, selected: list[Any], args: Any) -> None:
