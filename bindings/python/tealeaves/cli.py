@@ -13,21 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
+from ._formats import FORMATS
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
-# The log formats read_log knows (tealeaves.io.FORMATS; kept here so --help needs no pandas).
-FORMATS = (
-    "auto",
-    "zeek",
-    "zeek-tsv",
-    "zeek-json",
-    "json",
-    "csv",
-    "pihole",
-    "bind",
-    "querylog",
-    "parquet",
-)
 
 
 def _options() -> argparse.ArgumentParser:

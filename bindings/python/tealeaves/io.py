@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _core
+from ._formats import FORMATS
 from ._validation import check_choice, check_count
 
 if TYPE_CHECKING:
@@ -43,18 +44,6 @@ if TYPE_CHECKING:
 
     from .series import EventSeries
 
-FORMATS = (
-    "auto",
-    "zeek",
-    "zeek-tsv",
-    "zeek-json",
-    "json",
-    "csv",
-    "pihole",
-    "bind",
-    "querylog",
-    "parquet",
-)
 ROLES = ("ts", "client", "qname", "qtype", "rcode", "ttl")
 QTYPE_CODES = ("auto", "as-written", "pihole")
 

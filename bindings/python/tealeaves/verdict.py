@@ -256,13 +256,13 @@ def _line_evidence(series: EventSeries, bin_width: float, max_period: float, alp
         f"ordinates; Sidak over {n_searched} frequencies (periods {2 * bin_width:g} s to "
         f"{max_period:g} s)"
     )
-    meaning = (
-        f"a line at {period:.6g} s stands {ratio[k]:.1f}x above its neighbourhood"
-        if p_global < 0.05
-        else "no line stands out of the spectrum"
-    )
-    ev = Evidence("spectral line", float(ratio[k]), p_global, null, meaning, "machine")
-    return _Line(period, p_global, ev)
+    found = f"a line at {period:.6g} s stands {ratio[k]:.1f}x above its neighbourhood"
+    return _line("spectral line", period, float(ratio[k]), p_global, null, found)
+
+
+def _line(test: str, period: float, ratio: float, p_global: float, null: str, found: str) -> _Line:
+    meaning = found if p_global < 0.05 else f"no {test} stands out of the spectrum"
+    return _Line(period, p_global, Evidence(test, ratio, p_global, null, meaning, "machine"))
 
 
 def _segment_line_evidence(series: EventSeries, bin_width: float) -> _Line:
@@ -288,21 +288,15 @@ def _segment_line_evidence(series: EventSeries, bin_width: float) -> _Line:
     ratio[hi:] = 0.0
     k = int(np.argmax(ratio))
     n_searched = hi - lo
-    p_single = math.exp(_log_sf_ratio_averaged(float(ratio[k]), k_eff))
-    p_global = -math.expm1(n_searched * math.log1p(-min(p_single, 1 - 1e-16)))
+    p_global = _p_global(float(ratio[k]), n_searched, k_eff)
     period = _SEGMENT * bin_width / k
     null = (
         f"smooth spectrum averaged over {n_seg} segments of {_SEGMENT * bin_width:g} s "
         f"(effectively {k_eff}): ordinate / median of its 64 neighbours; Sidak over "
         f"{n_searched} frequencies"
     )
-    meaning = (
-        f"a line at {period:.6g} s within segments: a machine that stops and restarts"
-        if p_global < 0.05
-        else "no line within segments"
-    )
-    ev = Evidence("segment line", float(ratio[k]), p_global, null, meaning, "machine")
-    return _Line(period, p_global, ev)
+    found = f"a line at {period:.6g} s within segments: a machine that stops and restarts"
+    return _line("segment line", period, float(ratio[k]), p_global, null, found)
 
 
 def _log_sf_ratio_averaged(r: float, k: int) -> float:
@@ -337,8 +331,9 @@ def _gamma_sf(k: int, x: np.ndarray) -> np.ndarray:
     return total
 
 
-def _p_global(ratio: float, n_searched: int) -> float:
-    p_single = math.exp(_log_sf_ratio(ratio))
+def _p_global(ratio: float, n_searched: int, k: int = 1) -> float:
+    """Sidak over ``n_searched`` ordinates of P(average of k ordinates / local median > ratio)."""
+    p_single = math.exp(_log_sf_ratio_averaged(ratio, k))
     return -math.expm1(n_searched * math.log1p(-min(p_single, 1 - 1e-16)))
 
 

@@ -17,6 +17,7 @@ namespace tealeaves::rhythm {
 
 namespace {
 
+using detail::cell_constant;
 using detail::flat_fast;
 using detail::hours;
 using detail::kNaN;
@@ -31,15 +32,6 @@ using detail::rot;
 using detail::scan_fast;
 
 constexpr std::ptrdiff_t kDayCells = 96;
-
-double cell_constant(const WeekTable& t) {
-  double s = 0.0;
-  for (std::size_t c = 0; c < week_cells; ++c) {
-    if (t.counts[c] > 0.0)
-      s += t.counts[c] * std::log(t.exposure[c]) - std::lgamma(t.counts[c] + 1.0);
-  }
-  return s;
-}
 
 // One-zone log-likelihood of UTC table `t` at offset j (cells); levels optional.
 double one_zone(const WeekTable& t, double constant, const Model& m, std::ptrdiff_t j,

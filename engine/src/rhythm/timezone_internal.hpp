@@ -29,6 +29,10 @@ inline double hours(std::ptrdiff_t cells) {
   return static_cast<double>(cells) * 0.25;
 }
 
+// sum_c n_c log E_c - log n_c!: the part of the Poisson log-likelihood that no model changes
+// (defined in week_table.cpp).
+double cell_constant(const WeekTable& t);
+
 // Everything fixed by the template and the grid.
 struct Model {
   bool office = true;

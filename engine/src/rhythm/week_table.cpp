@@ -5,22 +5,13 @@
 
 #include "tealeaves/core/errors.hpp"
 #include "tealeaves/rhythm/timezone.hpp"
+#include "timezone_internal.hpp"
 
 namespace tealeaves::rhythm {
 
 namespace {
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
-
-// sum_c n_c log E_c - log n_c!: the part of the Poisson log-likelihood that no model changes.
-double cell_constant(const WeekTable& t) {
-  double s = 0.0;
-  for (std::size_t c = 0; c < week_cells; ++c) {
-    if (t.counts[c] > 0.0)
-      s += t.counts[c] * std::log(t.exposure[c]) - std::lgamma(t.counts[c] + 1.0);
-  }
-  return s;
-}
 
 }  // namespace
 
@@ -123,6 +114,15 @@ std::vector<double> template_cells(const Template& t) {
 
 namespace detail {
 
+double cell_constant(const WeekTable& t) {
+  double s = 0.0;
+  for (std::size_t c = 0; c < week_cells; ++c) {
+    if (t.counts[c] > 0.0)
+      s += t.counts[c] * std::log(t.exposure[c]) - std::lgamma(t.counts[c] + 1.0);
+  }
+  return s;
+}
+
 double office_loglik_cells(const WeekTable& local, std::span<const double> classes,
                            std::vector<double>* levels) {
   double n[3] = {0.0, 0.0, 0.0}, e[3] = {0.0, 0.0, 0.0};
@@ -171,7 +171,7 @@ double template_loglik(const WeekTable& local, const Template& t, std::vector<do
 double flat_loglik(const WeekTable& table) {
   double e = 0.0;
   for (const double x : table.exposure) e += x;
-  double ll = cell_constant(table);
+  double ll = detail::cell_constant(table);
   if (table.n > 0.0 && e > 0.0) ll += table.n * std::log(table.n / e) - table.n;
   return ll;
 }
