@@ -77,6 +77,9 @@ def images(fragment: str) -> list[bytes]:
 
 @pytest.fixture(scope="module")
 def sample():
+    import matplotlib.pyplot as plt
+
+    plt.close("all")  # figures other tests left open are not the report's
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the sample has two malformed lines on purpose
         frame = tl.read_log(sample_path())
