@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "tealeaves/core/rng.hpp"
 #include "tealeaves/core/series.hpp"
 #include "tealeaves/verdict/models.hpp"
+#include "tealeaves/verdict/verdict.hpp"
 
 namespace py = pybind11;
 namespace vd = tealeaves::verdict;
@@ -135,6 +137,82 @@ py::array_t<double> simulate_renewal(double period, double jitter, double miss, 
   return absolute(std::move(t), start);
 }
 
+py::object optional_float(double v) {
+  return std::isnan(v) ? py::object(py::none()) : py::object(py::float_(v));
+}
+
+py::dict evidence_dict(const vd::Evidence& e) {
+  py::dict d;
+  d["test"] = e.test;
+  d["statistic"] = e.statistic;
+  d["p_value"] = optional_float(e.p_value);
+  d["null"] = e.null;
+  d["explanation"] = e.explanation;
+  d["supports"] = e.supports;
+  return d;
+}
+
+constexpr const char* kVerdictDoc = R"doc(
+Machine, person, chance, or both (engine call; use tealeaves.verdict.verdict).
+
+Returns a dict: label, evidence (list of dicts: test, statistic, p_value (None: no p-value),
+null, explanation, supports), n_events, alpha, period_s (None: no machine period), n_residual,
+p_machine, p_human, p_any, p_line, p_segment_line, line_period_s (None for "insufficient").
+)doc";
+
+py::dict run_verdict(const tealeaves::EventSeries& series, double alpha, double bin_width,
+                     double max_period, double collapse_within, std::size_t min_events,
+                     std::size_t n_surrogates, std::size_t n_bootstrap, std::uint64_t seed,
+                     std::size_t threads) {
+  vd::VerdictOptions o;
+  o.alpha = alpha;
+  o.bin_width = bin_width;
+  o.max_period = max_period;
+  o.collapse_within = collapse_within;
+  o.min_events = min_events;
+  o.n_surrogates = n_surrogates;
+  o.n_bootstrap = n_bootstrap;
+  o.seed = seed;
+  o.threads = threads;
+  vd::Verdict v;
+  {
+    py::gil_scoped_release release;
+    v = vd::verdict(series, o);
+  }
+  py::dict d;
+  d["label"] = v.label;
+  py::list ev;
+  for (const auto& e : v.evidence) ev.append(evidence_dict(e));
+  d["evidence"] = ev;
+  d["n_events"] = v.n_events;
+  d["alpha"] = v.alpha;
+  d["period_s"] = optional_float(v.period_s);
+  d["n_residual"] = v.n_residual;
+  d["p_machine"] = optional_float(v.p_machine);
+  d["p_human"] = optional_float(v.p_human);
+  d["p_any"] = optional_float(v.p_any);
+  d["p_line"] = optional_float(v.p_line);
+  d["p_segment_line"] = optional_float(v.p_segment_line);
+  d["line_period_s"] = v.line_period_s;
+  return d;
+}
+
+py::dict segment_line(const tealeaves::EventSeries& series, double bin_width) {
+  tealeaves::require(std::isfinite(bin_width) && bin_width > 0, "bin_width",
+                     "must be positive and finite");
+  vd::Line l;
+  {
+    py::gil_scoped_release release;
+    l = vd::segment_line(series, bin_width);
+  }
+  py::dict d;
+  d["period"] = l.period;
+  d["p_global"] = l.p_global;
+  d["k_eff"] = l.k_eff;
+  d["evidence"] = evidence_dict(l.evidence);
+  return d;
+}
+
 }  // namespace
 
 void register_verdict(py::module_& m) {
@@ -154,4 +232,20 @@ void register_verdict(py::module_& m) {
         "[start, end]; absolute times.",
         py::arg("period"), py::arg("jitter"), py::arg("miss"), py::arg("start"), py::arg("end"),
         py::arg("seed") = 0);
+  m.def("verdict", &run_verdict, kVerdictDoc, py::arg("series"), py::kw_only(),
+        py::arg("alpha") = 0.01, py::arg("bin_width") = 0.0, py::arg("max_period") = 21600.0,
+        py::arg("collapse_within") = 300.0, py::arg("min_events") = 20,
+        py::arg("n_surrogates") = 999, py::arg("n_bootstrap") = 199, py::arg("seed") = 0,
+        py::arg("threads") = 1);
+  m.def("segment_line", &segment_line,
+        "The verdict's segment-averaged line search: dict(period, p_global, k_eff, evidence).",
+        py::arg("series"), py::arg("bin_width"));
+  m.def("log_sf_ratio", &vd::log_sf_ratio,
+        "log P(X / M > r): X ~ Exp(1), M the 32nd smallest of 64 iid Exp(1) (closed form).",
+        py::arg("r"));
+  m.def("log_sf_ratio_averaged", &vd::log_sf_ratio_averaged,
+        "log P(X / M > r): X the mean of k iid Exp(1), M the 32nd smallest of 64 such means.",
+        py::arg("r"), py::arg("k"));
+  m.def("auto_bin_width", &vd::auto_bin_width,
+        "The verdict's default bin width (s) for a window of this duration.", py::arg("duration"));
 }
