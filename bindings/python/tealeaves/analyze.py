@@ -20,6 +20,7 @@ from .verdict import verdict
 # Spectra stay below this many bins; the bin width grows for long logs instead.
 MAX_BINS = 1 << 20
 MAX_FREQUENCIES = 2_000_000  # Z^2 grid budget: long logs search from a longer shortest period
+MAX_BLOCK_CELLS = 4000  # Bayesian Blocks cells (the dynamic programme is quadratic)
 
 
 def z2_fmax(duration: float) -> float:
@@ -177,7 +178,12 @@ def _activity(series: EventSeries) -> dict[str, Any]:
     if series.n_events < 3 or series.duration <= 0:
         return {"status": "insufficient_data"}
     r = rhythm(series)
-    blocks = bayesian_blocks(series, p0=0.05)
+    # Bayesian Blocks is O(cells^2): past MAX_BLOCK_CELLS lookups, lookups closer than
+    # duration / MAX_BLOCK_CELLS are merged into one cell with their multiplicity.
+    cells = series
+    if series.n_events > MAX_BLOCK_CELLS:
+        cells = series.collapsed(series.duration / MAX_BLOCK_CELLS)
+    blocks = bayesian_blocks(cells, p0=0.05)
     silences = outages(series)
     return {
         "rhythm_utc": {
