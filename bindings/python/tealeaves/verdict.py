@@ -147,7 +147,8 @@ def verdict(
     alpha : level of each test.
     bin_width, max_period : the line search covers periods from 2 ``bin_width`` to ``max_period``;
         ``bin_width`` defaults to 10 s, or for long series the finest of 15 s, 20 s, 30 s, 1, 2,
-        5, 10, 15, 30, 60 min that keeps the spectrum within 2^17 bins.
+        5, 10, 15, 30, 60 min that keeps the spectrum within 2^17 bins, and for series under
+        about 2.8 h the coarsest of 5, 2, 1, 0.5, 0.2 s (0.1 s at the least) giving 1024 bins.
     collapse_within : lookups closer than this are one session for the human tests.
     min_events : fewer lookups give "insufficient".
     n_surrogates, n_bootstrap, seed : Monte-Carlo sizes of the rhythm tests and of the

@@ -110,6 +110,15 @@ std::size_t fundamental(std::size_t k, const std::vector<double>& ratio, std::si
 double auto_bin_width(double duration) {
   static constexpr double widths[] = {10.0,  15.0,  20.0,  30.0,   60.0,  120.0,
                                       300.0, 600.0, 900.0, 1800.0, 3600.0};
+  // Short logs (under 1024 bins of 10 s, about 2.8 h) get finer bins, the coarsest of 5 s
+  // down to 0.1 s that still gives 1024: otherwise a 20-minute log of 30 s pollers has no
+  // spectrum to search.
+  if (duration / widths[0] < 1024.0) {
+    for (const double w : {5.0, 2.0, 1.0, 0.5, 0.2}) {
+      if (duration / w >= 1024.0) return w;
+    }
+    return 0.1;
+  }
   const double need = duration / static_cast<double>(std::size_t{1} << 17);
   for (double w : widths) {
     if (w >= need) return w;

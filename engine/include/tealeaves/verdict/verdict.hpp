@@ -78,7 +78,9 @@ Verdict verdict(const EventSeries& series, const VerdictOptions& options = {});
 
 // -- building blocks (exposed for tests) -------------------------------------------------------
 
-// 10 s, or the finest of 15, 20, 30 s, 1, 2, 5, 10, 15, 30, 60 min keeping <= 2^17 bins.
+// 10 s, or the finest of 15, 20, 30 s, 1, 2, 5, 10, 15, 30, 60 min keeping <= 2^17 bins; under
+// 1024 bins of 10 s (about 2.8 h), the coarsest of 5, 2, 1, 0.5, 0.2 s giving 1024 (0.1 s at
+// the least), so that the line search's 64 neighbours fit.
 double auto_bin_width(double duration);
 
 // log P(X / M > r), X ~ Exp(1), M the 32nd smallest of 64 iid Exp(1) (Renyi, closed form).
