@@ -15,6 +15,7 @@ void register_rhythm(py::module_& m);
 void register_bursts(py::module_& m);
 void register_timeline(py::module_& m);
 void register_verdict(py::module_& m);
+void register_batch(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "tealeaves C++ engine (use the tealeaves package, not this module, directly)";
@@ -43,4 +44,6 @@ PYBIND11_MODULE(_core, m) {
   register_timeline(timeline);
   auto verdict = m.def_submodule("verdict", "point-process model comparison");
   register_verdict(verdict);
+  auto batch = m.def_submodule("batch", "every series of a log scored in one pass (rank)");
+  register_batch(batch);
 }

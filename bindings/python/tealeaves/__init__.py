@@ -43,6 +43,7 @@ from .multiple_testing import MultitestResult, multitest
 from .nullmodels import McResult, mc_test
 from .periodicity import Period, PeriodSearch, TtlFloor, detect_periods, ttl_floor
 from .pointprocess import LRTest, ModelComparison, ProcessFit, compare_models
+from .rank import RankResult, rank
 from .results import ACFResult, BinnedCounts, LjungBoxResult, Spectrum
 from .rhythm import RhythmResult, TimezoneFit, fit_timezone, rhythm
 from .series import EventSeries
@@ -99,6 +100,7 @@ __all__ = [
     "PeriodSearch",
     "PowerLawFit",
     "ProcessFit",
+    "RankResult",
     "RhythmResult",
     "Spectrum",
     "TimezoneFit",
@@ -132,6 +134,7 @@ __all__ = [
     "periodogram",
     "plan_cache_stats",
     "prepare_plans",
+    "rank",
     "read_log",
     "rhythm",
     "surrogates",

@@ -143,6 +143,20 @@ class _VerdictModule:
     def simulate_hawkes(self, *args: Any, **options: Any) -> np.ndarray: ...
     def simulate_renewal(self, *args: Any, **options: Any) -> np.ndarray: ...
 
+class _BatchModule:
+    def rank_columns(
+        self,
+        ts: Any,
+        client: Any,
+        qname: Any,
+        clients: list[str],
+        qnames: list[str],
+        **options: Any,
+    ) -> dict[str, Any]: ...
+    def rank_file(self, path: str, **options: Any) -> dict[str, Any]: ...
+    def rank_bin_width(self, span: float) -> float: ...
+    def series_seed(self, seed: int, index: int) -> int: ...
+
 core: _CoreModule
 spectral: _SpectralModule
 ingest: _IngestModule
@@ -155,3 +169,4 @@ rhythm: _RhythmModule
 bursts: _BurstsModule
 timeline: _TimelineModule
 verdict: _VerdictModule
+batch: _BatchModule

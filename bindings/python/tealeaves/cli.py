@@ -110,12 +110,47 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("log", nargs="?", help="log file (default: the bundled sample)")
     demo.set_defaults(demo=True)
+    _add_rank_parser(commands)
     return parser
+
+
+def _add_rank_parser(commands: Any) -> None:
+    rank = commands.add_parser(
+        "rank",
+        help="score every series of a log and rank them by q-value",
+        description="Read a DNS log, group the lookups by (client, qname) (or --keys), score "
+        "every series with at least --min-events lookups in one multithreaded pass (verdict, "
+        "strongest period with its global p, burstiness, rate, span) and rank them by q-value: "
+        "the Benjamini-Hochberg adjustment of the verdicts' p_any over every series scored.",
+    )
+    rank.add_argument("log", help="log file (Zeek TSV/JSON, CSV, Pi-hole, BIND, Parquet)")
+    rank.add_argument("--format", default="auto", choices=FORMATS)
+    rank.add_argument("--tz", default=None, help="IANA zone of zone-less wall-clock times")
+    rank.add_argument(
+        "--keys",
+        default="client,qname",
+        help="one or two columns per series (default client,qname)",
+    )
+    rank.add_argument("--min-events", type=int, default=20, help="score series with >= N lookups")
+    rank.add_argument("--top", type=int, default=20, help="rows shown on the terminal (default 20)")
+    rank.add_argument("--csv", metavar="FILE", default=None, help="write the whole table as CSV")
+    rank.add_argument("--parquet", metavar="FILE", default=None, help="write it as Parquet")
+    rank.add_argument("--json", action="store_true", help="write JSON to standard output")
+    rank.add_argument("--threads", type=int, default=None, help="engine threads (default: all)")
+    rank.add_argument("--seed", type=int, default=0, help="seed of the Monte-Carlo tests")
+    rank.add_argument("--alpha", type=float, default=0.01, help="the verdict's level (0.01)")
+    rank.add_argument(
+        "--q-method", default="bh", choices=("bh", "by", "holm", "bonferroni"), help="correction"
+    )
+    rank.add_argument("--quiet", action="store_true", help="no progress line on standard error")
+    rank.set_defaults(rank=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command == "rank":
+            return _rank(args)
         return _analyze(args)
     except (OSError, ValueError, TypeError) as exc:
         print(f"tealeaves: error: {exc}", file=sys.stderr)
@@ -370,6 +405,107 @@ def _print_periods(out: Any, s: Any) -> None:
             f"  gap floor {floor['floor_s']:.4g} s ({floor['interpretation']}), "
             f"p {math.exp(floor['log_p']):.1e} against Poisson gaps\n"
         )
+
+
+def _rank(args: argparse.Namespace) -> int:
+    import os
+    import time
+    import warnings
+
+    from .rank import rank
+
+    if args.threads is not None and args.threads < 1:
+        raise ValueError(f"threads: must be at least 1, got {args.threads}")
+    if args.top < 0:
+        raise ValueError(f"top: must be at least 0, got {args.top}")
+    if not os.path.isfile(args.log):
+        raise FileNotFoundError(f"log: no such file: {args.log!r}")
+    show = not args.quiet and sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        sys.stderr.write(f"\rranking: {done}/{total} series scored"[:78].ljust(78))
+        sys.stderr.flush()
+
+    if show:
+        sys.stderr.write(f"\rreading {args.log} ..."[:78].ljust(78))
+        sys.stderr.flush()
+    t0 = time.perf_counter()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # rejected lines are reported below
+            result = rank(
+                args.log,
+                keys=tuple(k.strip() for k in args.keys.split(",") if k.strip()),
+                min_events=args.min_events,
+                threads=args.threads or 0,
+                seed=args.seed,
+                alpha=args.alpha,
+                format=args.format,
+                tz=args.tz,
+                q_method=args.q_method,
+                progress=progress if show else None,
+            )
+    finally:
+        if show:
+            sys.stderr.write("\r" + " " * 78 + "\r")
+            sys.stderr.flush()
+    elapsed = time.perf_counter() - t0
+    if args.csv:
+        result.to_csv(args.csv)
+    if args.parquet:
+        result.to_parquet(args.parquet)
+    if args.json:
+        json.dump(result.to_dict(), sys.stdout, indent=1, allow_nan=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    _print_rank(sys.stdout, result, args.top, elapsed)
+    return EXIT_OK
+
+
+def _printable(name: Any) -> str:
+    """A name safe for a terminal: control characters as \\xHH."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in str(name))
+
+
+def _print_rank(out: Any, result: Any, top: int, elapsed: float) -> None:
+    info = result.ingest or {}
+    if "lines_read" in info:
+        out.write(
+            f"read {info['lines_read']} lines: {info['lines_used']} used, "
+            f"{info['lines_rejected']} rejected, {info['lines_meta']} meta\n"
+        )
+    out.write(
+        f"{result.n_series} series, {result.n_tested} scored (>= {result.min_events} lookups), "
+        f"{result.n_skipped} skipped; bin width {result.bin_width:g} s; "
+        f"q-values: {result.q_method} over the {result.n_tested} p_any; {elapsed:.1f} s\n"
+    )
+    table = result.table.head(top)
+    keys = list(result.keys)
+    header = ["#", *keys, "n", "verdict", "period_s", "p_line", "q_value", "B", "rate/h"]
+    rows = []
+    for i, row in enumerate(table.itertuples(index=False), start=1):
+        r = row._asdict()
+        rows.append(
+            [
+                str(i),
+                *(_printable(r[k])[:40] for k in keys),
+                str(r["n_events"]),
+                r["verdict"],
+                "-" if math.isnan(r["period_s"]) else f"{r['period_s']:.4g}",
+                _p(r["p_line"]),
+                _p(r["q_value"]),
+                "-" if math.isnan(r["burstiness"]) else f"{r['burstiness']:.2f}",
+                "-" if math.isnan(r["rate"]) else f"{3600 * r['rate']:.3g}",
+            ]
+        )
+    widths = [
+        max(len(h), *(len(r[j]) for r in rows)) if rows else len(h) for j, h in enumerate(header)
+    ]
+    out.write("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip() + "\n")
+    for r in rows:
+        out.write("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
+    significant = int((result.table["q_value"] < result.alpha).sum())
+    out.write(f"{significant} series with q < {result.alpha:g}\n")
 
 
 if __name__ == "__main__":  # pragma: no cover
