@@ -27,7 +27,7 @@ def test_demo_finds_the_beacon_and_reports_rejected_lines(capsys) -> None:
 
 
 def test_json_output_has_stable_keys_and_the_beacon_period(capsys) -> None:
-    assert main(["demo", "--json", "--top", "1", "--surrogates", "19"]) == 0
+    assert main(["analyze", "--json", "--top", "1", "--surrogates", "19"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["tool"] == "tealeaves"
     assert {"path", "format", "lines_read", "lines_used", "lines_rejected"} <= set(
@@ -92,15 +92,45 @@ def test_console_script_is_installed_and_demo_writes_its_report(tmp_path: Path) 
     if not exe.exists():
         pytest.skip("console script not installed next to this interpreter")
     result = subprocess.run(
-        [str(exe), "demo", "--surrogates", "0"],
+        [str(exe), "demo", "--surrogates", "0", "--max-series", "1"],
         capture_output=True,
         text=True,
         check=True,
         cwd=tmp_path,
     )
-    assert "updates.vendor.example" in result.stdout
+    assert "mail1.trump-email.com" in result.stdout  # the 2016 reconstruction
     assert "report: tealeaves-demo-report.html" in result.stdout
     assert (tmp_path / "tealeaves-demo-report.html").stat().st_size > 10_000
+
+
+def test_demo_verdict_on_the_2016_reconstruction(tmp_path: Path, capsys) -> None:
+    import datetime as dt
+
+    argv = ["demo", "--json", "--surrogates", "0", "--html", str(tmp_path / "r.html")]
+    assert main(argv) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["input"]["lines_rejected"] == 0
+    series = {s["client"]: s for s in document["series"]}
+    spectrum, alfa_a, alfa_b = (series[c] for c in ("167.73.110.8", "217.12.96.15", "217.12.97.15"))
+    # Spectrum: the cache's hourly beat throughout; Alfa: hourly runs (from 25 July) plus
+    # irregular lookups, so a machine and something else.
+    assert spectrum["verdict"] == "periodic"
+    assert alfa_a["verdict"] == alfa_b["verdict"] == "mixed"
+    for s in (spectrum, alfa_a, alfa_b):
+        lines = [e["p_value"] for e in s["evidence"] if e["test"].endswith("line")]
+        assert min(lines) < 1e-10 and s["q_value"] < 1e-10
+        assert abs(s["verdict_period_s"] / 3600 - 1) < 0.05  # measured 3,724 s
+
+    def day(t: float) -> str:
+        return dt.datetime.fromtimestamp(t, dt.timezone.utc).strftime("%Y-%m-%d")
+
+    for alfa in (alfa_a, alfa_b):
+        silences = alfa["activity"]["outages"]["outages"]
+        # The 23-24 July silence and the 23 September stop are among the significant silences.
+        assert any(
+            day(o["start"]) <= "2016-07-23" and day(o["end"]) >= "2016-07-25" for o in silences
+        )
+        assert any(day(o["start"]) == "2016-09-23" for o in silences)
 
 
 def test_every_log_format_is_offered_and_wall_clock_is_read_in_a_zone(tmp_path: Path, capsys):
@@ -122,14 +152,14 @@ def test_html_report_with_outside_events(tmp_path: Path, capsys) -> None:
     events = tmp_path / "events.txt"
     events.write_text("# news\n2016-07-06T12:00:00 lunch meeting\n2016-07-06T18:30:00\n")
     report = tmp_path / "report.html"
-    argv = ["demo", "--html", str(report), "--events", str(events), "--surrogates", "0"]
+    argv = ["analyze", "--html", str(report), "--events", str(events), "--surrogates", "0"]
     assert main([*argv, "--max-series", "1"]) == 0
     assert f"report: {report}" in capsys.readouterr().out
     text = report.read_text(encoding="utf-8")
     assert "lunch meeting" in text and "<script" not in text
     empty = tmp_path / "none.txt"
     empty.write_text("# nothing\n")
-    assert main(["demo", "--html", str(report), "--events", str(empty)]) == 2
+    assert main(["analyze", "--html", str(report), "--events", str(empty)]) == 2
     assert "events: no event" in capsys.readouterr().err
 
 

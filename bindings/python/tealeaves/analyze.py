@@ -77,6 +77,7 @@ class SeriesSummary:
             "end": self.end,
             "qtype": self.verdict.get("qtype"),
             "verdict": self.verdict.get("label"),
+            "verdict_period_s": self.verdict.get("period_s"),
             "q_value": self.verdict.get("q_value"),
             "q_tests": self.verdict.get("q_tests"),
             "p_value": self.verdict.get("p_any"),
