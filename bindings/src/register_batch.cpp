@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "log_text.hpp"
 #include "numpy_interop.hpp"
 #include "tealeaves/batch/score.hpp"
 #include "tealeaves/core/errors.hpp"
@@ -22,16 +23,11 @@
 namespace py = pybind11;
 namespace batch = tealeaves::batch;
 namespace ingest = tealeaves::ingest;
+using tealeaves::bindings::add_accounting;
+using tealeaves::bindings::decode;
 using tealeaves::bindings::to_numpy;
 
 namespace {
-
-py::str decode(std::string_view bytes) {
-  PyObject* text = PyUnicode_DecodeUTF8(bytes.data(), static_cast<py::ssize_t>(bytes.size()),
-                                        "backslashreplace");
-  if (text == nullptr) throw py::error_already_set();
-  return py::reinterpret_steal<py::str>(text);
-}
 
 batch::RankOptions make_options(std::size_t min_events, std::size_t threads, std::uint64_t seed,
                                 double alpha, const std::string& q_method,
@@ -139,16 +135,7 @@ py::dict to_dict(batch::RankResult&& r) {
 
 py::dict ingest_dict(const ingest::LogTable& t) {
   py::dict d;
-  d["format"] = std::string(ingest::format_name(t.format));
-  d["lines_read"] = t.lines_read;
-  d["lines_used"] = t.lines_used;
-  d["lines_rejected"] = t.lines_rejected;
-  d["lines_meta"] = t.lines_meta;
-  py::list rejected(t.rejected.size());
-  for (std::size_t i = 0; i < t.rejected.size(); ++i) {
-    rejected[i] = py::make_tuple(t.rejected[i].line, decode(t.rejected[i].reason));
-  }
-  d["rejected"] = rejected;
+  add_accounting(d, t);
   return d;
 }
 

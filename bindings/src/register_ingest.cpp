@@ -13,29 +13,17 @@
 #include <string_view>
 #include <vector>
 
+#include "log_text.hpp"
 #include "numpy_interop.hpp"
 #include "tealeaves/ingest/log.hpp"
 
 namespace py = pybind11;
 using tealeaves::bindings::to_numpy;
 namespace ingest = tealeaves::ingest;
+using tealeaves::bindings::add_accounting;
+using tealeaves::bindings::decode_all;
 
 namespace {
-
-// Logs are bytes: invalid UTF-8 becomes \xHH text (Zeek's own escaping) rather than an error,
-// so every name can be printed and written to JSON.
-py::str decode(std::string_view bytes) {
-  PyObject* text = PyUnicode_DecodeUTF8(bytes.data(), static_cast<py::ssize_t>(bytes.size()),
-                                        "backslashreplace");
-  if (text == nullptr) throw py::error_already_set();
-  return py::reinterpret_steal<py::str>(text);
-}
-
-py::list decode_all(const std::vector<std::string>& names) {
-  py::list out(names.size());
-  for (std::size_t i = 0; i < names.size(); ++i) out[i] = decode(names[i]);
-  return out;
-}
 
 py::dict to_dict(ingest::LogTable&& t) {
   py::dict d;
@@ -49,16 +37,7 @@ py::dict to_dict(ingest::LogTable&& t) {
   d["clients"] = decode_all(t.clients);
   d["qnames"] = decode_all(t.qnames);
   d["qtypes"] = decode_all(t.qtypes);
-  d["lines_read"] = t.lines_read;
-  d["lines_used"] = t.lines_used;
-  d["lines_rejected"] = t.lines_rejected;
-  d["lines_meta"] = t.lines_meta;
-  py::list rejected(t.rejected.size());
-  for (std::size_t i = 0; i < t.rejected.size(); ++i) {
-    rejected[i] = py::make_tuple(t.rejected[i].line, decode(t.rejected[i].reason));
-  }
-  d["rejected"] = rejected;
-  d["format"] = std::string(ingest::format_name(t.format));
+  add_accounting(d, t);
   return d;
 }
 
