@@ -160,6 +160,21 @@ _TYPES = (
 )
 
 
+def zeek_dns_header(comments: Iterable[str] = ()) -> list[str]:
+    """The header lines of a Zeek TSV dns.log with this module's columns; ``comments`` (whole
+    "#..." lines) go after ``#path``."""
+    return [
+        "#separator \\x09",
+        "#set_separator\t,",
+        "#empty_field\t(empty)",
+        "#unset_field\t-",
+        "#path\tdns",
+        *comments,
+        "#fields\t" + "\t".join(_FIELDS),
+        "#types\t" + "\t".join(_TYPES),
+    ]
+
+
 def write_zeek_dns_log(
     rows: Iterable[tuple[float, str, str, str, int, float]],
     path: Path,
@@ -168,15 +183,7 @@ def write_zeek_dns_log(
 ) -> None:
     """A Zeek-style TSV dns.log; ``malformed`` maps a row index to a broken line put before it."""
     malformed = malformed or {}
-    lines = [
-        "#separator \\x09",
-        "#set_separator\t,",
-        "#empty_field\t(empty)",
-        "#unset_field\t-",
-        "#path\tdns",
-        "#fields\t" + "\t".join(_FIELDS),
-        "#types\t" + "\t".join(_TYPES),
-    ]
+    lines = zeek_dns_header()
     for i, (ts, client, qname, qtype, rcode, ttl) in enumerate(rows):
         if i in malformed:
             lines.append(malformed[i])

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tealeaves.datasets.simulate import zeek_dns_header
+
 SEED = 20160504
 HOUR = 3600.0
 DAY = 86400.0
@@ -275,51 +277,18 @@ def rows(seed: int = SEED) -> list[tuple[float, str, str, str]]:
     return out
 
 
-FIELDS = (
-    "ts",
-    "uid",
-    "id.orig_h",
-    "id.orig_p",
-    "id.resp_h",
-    "id.resp_p",
-    "proto",
-    "query",
-    "qtype_name",
-    "rcode",
-    "rcode_name",
-    "TTLs",
-)
-TYPES = (
-    "time",
-    "string",
-    "addr",
-    "port",
-    "addr",
-    "port",
-    "enum",
-    "string",
-    "string",
-    "count",
-    "string",
-    "vector[interval]",
-)
 HEADER_LINES = 8  # comment lines before the data rows: 7 header lines + 1 "#synthetic"
 FOOTER_LINES = 1  # "#close"
 
 
 def render(seed: int = SEED) -> str:
     """The text of the shipped log: a Zeek TSV dns.log, TTLs unset ("-": not published)."""
-    lines = [
-        "#separator \\x09",
-        "#set_separator\t,",
-        "#empty_field\t(empty)",
-        "#unset_field\t-",
-        "#path\tdns",
-        "#synthetic\tSYNTHETIC reconstruction from published facts, not the real 2016 logs;"
-        f" tealeaves datasets/alfa2016/generate.py seed {seed}",
-        "#fields\t" + "\t".join(FIELDS),
-        "#types\t" + "\t".join(TYPES),
-    ]
+    lines = zeek_dns_header(
+        [
+            "#synthetic\tSYNTHETIC reconstruction from published facts, not the real 2016 logs;"
+            f" tealeaves datasets/alfa2016/generate.py seed {seed}"
+        ]
+    )
     rng = np.random.default_rng([seed, 1])
     for i, (ts, client, qname, _) in enumerate(rows(seed)):
         port = int(rng.integers(1024, 65536))
