@@ -5,7 +5,9 @@
 
 #include <optional>
 
+#include "numpy_interop.hpp"
 #include "tealeaves/periodicity/detect.hpp"
+#include "tealeaves/periodicity/spans.hpp"
 
 namespace py = pybind11;
 namespace pd = tealeaves::periodicity;
@@ -88,6 +90,56 @@ py::dict detect(const tealeaves::EventSeries& series, unsigned harmonics, double
   return d;
 }
 
+py::dict spans(const tealeaves::EventSeries& series, double period, double window,
+               double half_width, double collapse, double alpha) {
+  pd::PeriodSpans r;
+  {
+    py::gil_scoped_release release;
+    r = pd::period_spans(series, period, {window, half_width, collapse, alpha});
+  }
+  const std::size_t n = r.windows.size();
+  std::vector<double> start(n), end(n), p(n), p_adj(n);
+  std::vector<std::int64_t> on(n), beside(n);
+  std::vector<bool> testable(n), significant(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& w = r.windows[i];
+    start[i] = w.start;
+    end[i] = w.end;
+    on[i] = static_cast<std::int64_t>(w.n_on);
+    beside[i] = static_cast<std::int64_t>(w.n_beside);
+    p[i] = w.p_value;
+    p_adj[i] = w.p_adjusted;
+    testable[i] = w.testable;
+    significant[i] = w.significant;
+  }
+  py::dict windows;
+  windows["start"] = tealeaves::bindings::to_numpy(std::move(start));
+  windows["end"] = tealeaves::bindings::to_numpy(std::move(end));
+  windows["n_on"] = tealeaves::bindings::to_numpy(std::move(on));
+  windows["n_beside"] = tealeaves::bindings::to_numpy(std::move(beside));
+  windows["p_value"] = tealeaves::bindings::to_numpy(std::move(p));
+  windows["p_adjusted"] = tealeaves::bindings::to_numpy(std::move(p_adj));
+  windows["testable"] = py::array(py::cast(testable));
+  windows["significant"] = py::array(py::cast(significant));
+  py::list span_list;
+  for (const auto& s : r.spans) span_list.append(py::make_tuple(s.start, s.end));
+  py::dict d;
+  d["period"] = r.period;
+  d["half_width"] = r.half_width;
+  d["window"] = r.window;
+  d["collapse"] = r.collapse;
+  d["alpha"] = r.alpha;
+  d["n_ticks"] = r.n_ticks;
+  d["n_testable"] = r.n_testable;
+  d["windows"] = windows;
+  d["spans"] = span_list;
+  d["first_beat"] = r.first_beat;
+  d["last_beat"] = r.last_beat;
+  d["null"] = r.null;
+  d["correction"] = r.correction;
+  return d;
+}
+
 }  // namespace
 
 void register_periodicity(py::module_& m) {
@@ -102,4 +154,7 @@ void register_periodicity(py::module_& m) {
         return ttl_dict(pd::ttl_floor(s, log_ttl));
       },
       py::arg("series"), py::kw_only(), py::arg("log_ttl") = py::none());
+  m.def("period_spans", &spans, py::arg("series"), py::arg("period"), py::kw_only(),
+        py::arg("window") = 0.0, py::arg("half_width") = 0.0, py::arg("collapse") = 0.0,
+        py::arg("alpha") = 0.01);
 }

@@ -168,3 +168,89 @@ def test_automatic_collapse_never_swallows_the_fastest_period() -> None:
     t = np.sort(np.arange(0, 3600, 0.4) + rng.normal(0, 0.01, 9000))
     best = tl.detect_periods(t, fmax=5.0).periods[0]
     assert best.period_s == pytest.approx(0.4, rel=1e-3)
+
+
+# ---------------------------------------------------------------- when is a period present
+
+
+def _spans_reference(t: np.ndarray, period: float, window: float, end: float) -> np.ndarray:
+    """Per window: (on, beside) counts of the first tick after t + P - 3h, by plain numpy."""
+    h, collapse = 0.05 * period, 0.1 * period
+    ticks: list[float] = []
+    for x in t:
+        if not ticks or x - ticks[-1] > collapse:
+            ticks.append(x)
+    ticks_a = np.asarray(ticks)
+    counts = np.zeros((int(np.ceil(end / window)), 2), int)
+    for x in ticks_a:
+        if x + period + 3 * h > end:
+            continue
+        later = ticks_a[ticks_a >= x + period - 3 * h]
+        if len(later) and later[0] <= x + period + 3 * h:
+            off = abs(later[0] - x - period)
+            counts[int(x // window), 0 if off <= h else 1] += 1
+    return counts
+
+
+def test_periodic_spans_counts_match_a_plain_reference_and_date_the_beat() -> None:
+    rng = np.random.default_rng(21)
+    noise = rng.uniform(0, 10 * 86_400, 150)
+    beat = np.arange(4 * 86_400, 8 * 86_400, 1800.0) + rng.normal(0, 20, 192)
+    t = np.sort(np.concatenate([noise, beat]))
+    s = tl.EventSeries(t, start=0, end=10 * 86_400)
+    r = tl.periodic_spans(s, 1800.0)
+    assert r.window_s == 86_400.0  # 16 periods fit in a day
+    frame = r.to_pandas()
+    expected = _spans_reference(s.times, 1800.0, 86_400.0, 10 * 86_400)
+    np.testing.assert_array_equal(frame[["n_on", "n_beside"]].to_numpy(), expected)
+    assert list(frame.columns) == [
+        "start", "end", "n_on", "n_beside", "p_value", "p_adjusted", "testable", "significant"
+    ]  # fmt: skip
+    assert r.spans == [(4 * 86_400.0, 8 * 86_400.0)]
+    assert 4 * 86_400 - 60 < r.first_beat < 4 * 86_400 + 60
+    assert 8 * 86_400 - 1900 < r.last_beat < 8 * 86_400
+    document = r.to_dict()
+    assert document["n_significant"] == 4 and document["spans"] == [[4 * 86_400.0, 8 * 86_400.0]]
+    assert "binomial" in document["null"] and "Tarone" in document["correction"]
+    assert "PeriodicSpans" in r._repr_html_()
+
+
+def test_periodic_spans_claim_nothing_for_people_and_poisson() -> None:
+    from tealeaves.datasets.scenarios import scenario
+
+    claims = 0
+    for seed in range(100):
+        for label in ("human", "random"):
+            t, _, _ = scenario(label, seed)
+            period = float(np.random.default_rng([3, seed]).uniform(300, 7200))
+            claims += bool(tl.periodic_spans(t, period).spans)
+    assert claims <= 4  # family-wise alpha = 0.01 each: 2 expected at most (measured 0)
+
+
+def test_alfa_beat_starts_on_25_july_and_spectrum_beats_from_may() -> None:
+    from tealeaves.datasets import alfa2016
+
+    frame = alfa2016.load()
+    start, end = frame["ts"].min(), frame["ts"].max()
+    day = pd.Timestamp("2016-07-25", tz="UTC").timestamp()
+    for client in ("217.12.96.15", "217.12.97.15"):
+        ts = frame.loc[frame["client"] == client, "ts"].to_numpy()
+        r = tl.periodic_spans(tl.EventSeries(ts, start=start, end=end), 3719.0)
+        assert day <= r.first_beat < day + 86_400  # nothing periodic before the 25th
+        assert len(r.spans) >= 10
+    spectrum = frame.loc[frame["client"] == "167.73.110.8", "ts"].to_numpy()
+    r = tl.periodic_spans(tl.EventSeries(spectrum, start=start, end=end), 3719.0)
+    assert r.first_beat < pd.Timestamp("2016-06-01", tz="UTC").timestamp()
+
+
+def test_periodic_spans_name_bad_arguments() -> None:
+    t = np.arange(0.0, 10_000.0, 100.0)
+    for kwargs, name in [
+        ({"period": -1.0}, "period"),
+        ({"period": 100.0, "half_width": 40.0}, "half_width"),
+        ({"period": 100.0, "collapse": 90.0}, "collapse"),
+        ({"period": 100.0, "window": 150.0}, "window"),
+        ({"period": 100.0, "alpha": 1.5}, "alpha"),
+    ]:
+        with pytest.raises(ValueError, match=name):
+            tl.periodic_spans(t, **kwargs)

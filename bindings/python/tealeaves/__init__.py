@@ -41,7 +41,15 @@ from .interarrivals import (
 from .lomb_scargle import LombScargleResult, lomb_scargle
 from .multiple_testing import MultitestResult, multitest
 from .nullmodels import McResult, mc_test
-from .periodicity import Period, PeriodSearch, TtlFloor, detect_periods, ttl_floor
+from .periodicity import (
+    Period,
+    PeriodicSpans,
+    PeriodSearch,
+    TtlFloor,
+    detect_periods,
+    periodic_spans,
+    ttl_floor,
+)
 from .pointprocess import LRTest, ModelComparison, ProcessFit, compare_models
 from .rank import RankResult, rank
 from .results import ACFResult, BinnedCounts, LjungBoxResult, Spectrum
@@ -98,6 +106,7 @@ __all__ = [
     "Outages",
     "Period",
     "PeriodSearch",
+    "PeriodicSpans",
     "PowerLawFit",
     "ProcessFit",
     "RankResult",
@@ -131,6 +140,7 @@ __all__ = [
     "multitest",
     "next_fast_size",
     "outages",
+    "periodic_spans",
     "periodogram",
     "plan_cache_stats",
     "prepare_plans",

@@ -307,3 +307,135 @@ def _probability(value: Any, name: str) -> float:
     if not 0.0 < p < 1.0:
         raise ValueError(f"{name}: must be in (0, 1), got {value!r}")
     return p
+
+
+@dataclass(frozen=True, eq=False)
+class PeriodicSpans:
+    """When a period is present: windows whose tick gaps pile up at the period (see
+    :func:`periodic_spans`). Times are epoch seconds (the series' frame)."""
+
+    period_s: float
+    half_width_s: float
+    window_s: float
+    collapse_s: float
+    alpha: float
+    n_ticks: int
+    n_testable: int  # Tarone's K: windows counted in the correction
+    spans: list[tuple[float, float]]
+    first_beat: float | None
+    last_beat: float | None
+    null: str
+    correction: str
+    windows: dict[str, np.ndarray] = field(repr=False)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per window: start, end, n_on, n_beside, p_value, p_adjusted, testable,
+        significant."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.windows)
+        frame.attrs.update(null=self.null, correction=self.correction)
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "period_s": self.period_s,
+            "half_width_s": self.half_width_s,
+            "window_s": self.window_s,
+            "collapse_s": self.collapse_s,
+            "alpha": self.alpha,
+            "n_ticks": self.n_ticks,
+            "n_windows": len(self.windows["start"]),
+            "n_testable": self.n_testable,
+            "n_significant": int(np.count_nonzero(self.windows["significant"])),
+            "spans": [[a, b] for a, b in self.spans],
+            "first_beat": self.first_beat,
+            "last_beat": self.last_beat,
+            "null": self.null,
+            "correction": self.correction,
+        }
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Gaps on the period and beside it per window; significant windows shaded."""
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots(figsize=(9, 2.5))
+        w = self.windows
+        mid = (w["start"] + w["end"]) / 2
+        width = w["end"] - w["start"]
+        ax.bar(mid, w["n_on"], width=width, color="C3", label="gaps on the period")
+        ax.bar(mid, -w["n_beside"], width=width, color="C0", label="gaps beside it")
+        for a, b in self.spans:
+            ax.axvspan(a, b, color="C3", alpha=0.12, linewidth=0)
+        ax.axhline(0, color="black", linewidth=0.5)
+        ax.set_xlabel("time (s)")
+        ax.set_ylabel("tick gaps per window")
+        ax.set_title(f"{self.period_s:.6g} s beat: where it is present", fontsize=9)
+        ax.legend(fontsize=8, loc="upper left")
+        return ax
+
+    def _repr_html_(self) -> str:
+        rows: dict[str, Any] = {
+            "period": f"{self.period_s:.6g} s (+- {self.half_width_s:.3g} s)",
+            "windows": f"{len(self.windows['start'])} of {self.window_s:g} s, "
+            f"{self.n_testable} testable",
+            "spans": len(self.spans),
+            "first beat": self.first_beat,
+            "last beat": self.last_beat,
+            "correction": self.correction,
+        }
+        return _html_table("PeriodicSpans", rows)
+
+
+def periodic_spans(
+    times_or_series: Any,
+    period: float,
+    *,
+    window: float | None = None,
+    half_width: float | None = None,
+    collapse: float | None = None,
+    alpha: float = 0.01,
+) -> PeriodicSpans:
+    """When is a period present? "Periodic since 25 July" is a claim about time.
+
+    Lookups within ``collapse`` seconds (default 0.1 period) of a tick's start are one tick. In
+    each window (``window`` seconds, default the smallest of 1 min, 5 min, 15 min, 1 h, 6 h,
+    1 day, 1 week holding 16 periods; aligned on whole windows of absolute time, so daily
+    windows are UTC days), the gaps between ticks are sorted into "on" (within ``half_width``,
+    default 5 % of the period) and "beside" (1 to 3 half-widths away). Null: a gap in the three
+    bands is in the central one with probability 1/3 (gap density locally linear; convex
+    densities such as Poisson's make it conservative); p is the binomial tail. Family-wise error
+    at ``alpha`` over the windows by Tarone-Bonferroni (windows that could never reach the
+    corrected level are not counted). Consecutive significant windows make a span;
+    ``first_beat`` and ``last_beat`` are the first and last beats seen in the first and last
+    significant windows (None when no window is significant).
+    """
+    series = as_series(times_or_series)
+    raw = _core.periodicity.period_spans(
+        series._impl,
+        check_positive(period, "period"),
+        window=0.0 if window is None else check_positive(window, "window"),
+        half_width=0.0 if half_width is None else check_positive(half_width, "half_width"),
+        collapse=0.0 if collapse is None else check_positive(collapse, "collapse"),
+        alpha=_probability(alpha, "alpha"),
+    )
+    return PeriodicSpans(
+        period_s=raw["period"],
+        half_width_s=raw["half_width"],
+        window_s=raw["window"],
+        collapse_s=raw["collapse"],
+        alpha=raw["alpha"],
+        n_ticks=int(raw["n_ticks"]),
+        n_testable=int(raw["n_testable"]),
+        spans=[(float(a), float(b)) for a, b in raw["spans"]],
+        first_beat=_finite_or_none(raw["first_beat"]),
+        last_beat=_finite_or_none(raw["last_beat"]),
+        null=raw["null"],
+        correction=raw["correction"],
+        windows=dict(raw["windows"]),
+    )
+
+
+def _finite_or_none(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
