@@ -24,6 +24,7 @@ def test_demo_finds_the_beacon_and_reports_rejected_lines(capsys) -> None:
     assert "lines: 695 read = 685 used + 2 rejected + 8 header/comment/blank" in out
     assert "rejected line 108:" in out
     assert "10.1.0.5  updates.vendor.example" in out
+    assert "rate change points (PELT, Poisson cost, bic, bins of" in out
 
 
 def test_json_output_has_stable_keys_and_the_beacon_period(capsys) -> None:
@@ -62,6 +63,19 @@ def test_json_output_has_stable_keys_and_the_beacon_period(capsys) -> None:
     assert chance["q_value"] == 1.0 and beacon["q_value"] < 1e-100
     assert {e["test"] for e in beacon["evidence"]} >= {"spectral line", "gap floor"}
     assert beacon["activity"]["blocks"]["n_blocks"] == 1  # a steady beacon: one block
+    # PELT on the binned rate: no change for the steady beacon, one segment more than changes.
+    assert "pairs" in document and document["pairs"] == []  # no two series share a name
+    for series in document["series"]:
+        changes = series["activity"]["change_points"]
+        assert {"bin_width_s", "penalty", "times", "segments", "null"} <= set(changes)
+        assert len(changes["segments"]) == len(changes["times"]) + 1
+        assert changes["penalty"] == "bic" and changes["bin_width_s"] < 86400  # span < 14 d
+    assert beacon["activity"]["change_points"]["times"] == []
+    # The beacon's beat is present through the whole sample; the Poisson series has no beat.
+    beat = beacon["periodic_spans"]
+    assert beat["status"] == "ok" and beat["period_s"] == pytest.approx(300.0, rel=1e-3)
+    assert beat["n_significant"] >= 1 and {"first_beat", "last_beat", "null"} <= set(beat)
+    assert chance["periodic_spans"] == {"status": "no machine period"}
 
 
 def test_binned_peaks_withhold_p_values_when_outages_void_the_null(tmp_path: Path) -> None:
@@ -124,6 +138,15 @@ def test_demo_verdict_on_the_2016_reconstruction(tmp_path: Path, capsys) -> None
     def day(t: float) -> str:
         return dt.datetime.fromtimestamp(t, dt.timezone.utc).strftime("%Y-%m-%d")
 
+    # When the beat is present (periodic_spans at the verdict's period, UTC days, family-wise
+    # over the days): Alfa's first beat is on 25 July, after the silence, and none before;
+    # Spectrum beats from May.
+    for alfa in (alfa_a, alfa_b):
+        spans = alfa["periodic_spans"]
+        assert spans["status"] == "ok" and spans["window_s"] == 86400.0
+        assert day(spans["first_beat"]) == "2016-07-25" and len(spans["spans"]) >= 10
+        assert day(spans["spans"][0][0]) == "2016-07-25"
+    assert day(spectrum["periodic_spans"]["first_beat"]) < "2016-06-01"
     for alfa in (alfa_a, alfa_b):
         silences = alfa["activity"]["outages"]["outages"]
         # The 23-24 July silence and the 23 September stop are among the significant silences.
@@ -131,6 +154,25 @@ def test_demo_verdict_on_the_2016_reconstruction(tmp_path: Path, capsys) -> None
             day(o["start"]) <= "2016-07-23" and day(o["end"]) >= "2016-07-25" for o in silences
         )
         assert any(day(o["start"]) == "2016-09-23" for o in silences)
+        # Rate change points (PELT, daily bins): the rise after the July silence and the stop.
+        # Measured on the shipped file: 25 Jul and 23 Sep for both (08:46 UTC, bins start at
+        # the first lookup); the same windows hold on 20 other seeds of the generator.
+        changes = alfa["activity"]["change_points"]
+        assert changes["bin_width_s"] == 86400.0 and changes["penalty"] == "bic"
+        days = [day(t) for t in changes["times"]]
+        assert any("2016-07-22" <= d < "2016-07-26" for d in days)
+        assert any("2016-09-22" <= d < "2016-09-25" for d in days)
+    # The two Alfa resolvers move in lockstep (the generator sends 1,300 of each resolver's
+    # ~1,400 lookups to both within 1.5 s); Spectrum moves with neither.
+    pairs = {frozenset((p["client_a"], p["client_b"])): p for p in document["pairs"]}
+    assert len(pairs) == 3 and all(p["n_pairs_tested"] == 3 for p in pairs.values())
+    alfa = pairs[frozenset(("217.12.96.15", "217.12.97.15"))]
+    assert alfa["fraction_a"] > 0.8 and alfa["fraction_b"] > 0.8
+    assert alfa["p_adjusted"] < 0.01 and abs(alfa["median_lag_s"]) < 1.5
+    assert "Bonferroni over the 3 pairs" in alfa["null"]
+    for resolver in ("217.12.96.15", "217.12.97.15"):
+        other = pairs[frozenset(("167.73.110.8", resolver))]
+        assert other["p_adjusted"] > 0.01 and other["fraction_a"] < 0.05
 
 
 def test_every_log_format_is_offered_and_wall_clock_is_read_in_a_zone(tmp_path: Path, capsys):
@@ -175,3 +217,43 @@ def test_threads_do_not_change_results_and_bad_threads_are_named(capsys, monkeyp
     assert outputs[0] == outputs[1]
     assert main(["analyze", "--threads", "0"]) == 2
     assert "threads: must be at least 1" in capsys.readouterr().err
+
+
+def test_lockstep_pairs_are_capped_adjusted_and_seeded() -> None:
+    import numpy as np
+
+    import tealeaves as tl
+    from tealeaves.analyze import MAX_PAIRS, lockstep_pairs
+
+    rng = np.random.default_rng(2)
+    base = np.sort(rng.uniform(0.0, 86_400.0, 60))
+    window = {"start": -10.0, "end": 86_410.0}
+    # Six clients echo one machine within 1 s; a seventh name is alone; one client is small.
+    items = [
+        (f"10.0.0.{k}", "same.example", tl.EventSeries(base + rng.uniform(0, 1, 60), **window))
+        for k in range(6)
+    ]
+    items.append(("10.0.0.9", "other.example", tl.EventSeries(base, **window)))
+    items.append(("10.0.0.8", "same.example", tl.EventSeries(base[:19], **window)))
+    pairs = lockstep_pairs(items, seed=5)
+    assert len(pairs) == MAX_PAIRS == 10  # 15 pairs share the name; the largest first
+    for p in pairs:
+        assert p["qname"] == "same.example" and "10.0.0.8" not in (p["client_a"], p["client_b"])
+        assert p["n_pairs_tested"] == 10 and p["n_pairs_not_tested"] == 5
+        assert p["fraction_a"] == p["fraction_b"] == 1.0
+        assert p["n_surrogates"] == 1999  # 200 m - 1: the floor 1 / 2000 survives Bonferroni
+        assert p["p_value"] == pytest.approx(1 / 2000)
+        assert (
+            p["p_adjusted"] == pytest.approx(min(1.0, 10 * p["p_value"])) and p["p_adjusted"] < 0.01
+        )
+    assert lockstep_pairs(items, seed=5) == pairs  # seeded: the same list again
+    json.dumps(pairs, allow_nan=False)
+    # The text output: one line per pair with p_adjusted < 0.01, names made printable.
+    from tealeaves.cli import _print_pairs
+
+    lines: list[str] = []
+    shown = [{**pairs[0], "client_b": "evil\x1b[31m"}, {**pairs[1], "p_adjusted": 0.02}]
+    _print_pairs(lines.append, shown)
+    assert len(lines) == 1 and "\x1b" not in lines[0]
+    assert lines[0].startswith(f"lockstep: {pairs[0]['client_a']} and evil\\x1b[31m")
+    assert "100 % within 2 s" in lines[0] and "p_adjusted = 5.00e-03 over 10 pairs" in lines[0]

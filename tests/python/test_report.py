@@ -310,3 +310,50 @@ def test_degenerate_and_gapped_series_still_give_a_full_report():
     assert "no outside event overlaps" in same
     assert "Not tested: too few lookups." in single
     assert "zone 1: UTC+2.5" in gapped and "zone 2: Asia/Tokyo" in gapped
+
+
+def test_lockstep_table_lists_pairs_sharing_a_name_escaped(sample):
+    assert "Series in lockstep" not in sample[2]  # the sample's series share no name
+    beacon = beacon_times(300.0, T0, T0 + 86400.0, jitter=2.0, seed=3)
+    echo = beacon + np.random.default_rng(5).uniform(0.0, 1.0, beacon.size)
+    other_client = "<img src=x onerror=alert(1)>"
+    window = {"start": T0 - 60.0, "end": T0 + 86460.0}  # one window for both
+    items = [
+        (HOSTILE_CLIENT, HOSTILE_QNAME, tl.EventSeries(beacon, **window)),
+        (other_client, HOSTILE_QNAME, tl.EventSeries(echo, **window)),
+    ]
+    document = render_report(items, title="lockstep")
+    parser = parse(document)
+    assert "<h2>Series in lockstep</h2>" in document
+    assert "<script" not in document.lower() and "<img src=x" not in document
+    (table,) = re.findall(r"<h2>Series in lockstep</h2>.*?</table>", document, flags=re.S)
+    assert html.escape(HOSTILE_QNAME) in table and "a&quot;b&#x27;&amp;&lt;c&gt;" in table
+    assert "&lt;img src=x onerror=alert(1)&gt;" in table
+    # 100 % of each within 2 s, at the Monte-Carlo floor (one pair: no adjustment).
+    assert table.count('<td class="n">100.0 %</td>') == 2
+    assert '<td class="n">0.001</td><td class="n">0.001</td>' in table
+    assert "Bonferroni over the 1 pairs" in table
+    text = "".join(parser.text)
+    assert HOSTILE_QNAME in text and other_client in text
+    # Pairs handed in (as the command line does) are shown as given, escaped.
+    given = [
+        {
+            "qname": "<b>q</b>",
+            "client_a": "a<",
+            "client_b": "b>",
+            "fraction_a": 0.5,
+            "fraction_b": 0.25,
+            "median_lag_s": None,
+            "tolerance_s": 2.0,
+            "p_value": 0.5,
+            "p_adjusted": 1.0,
+            "null": "<i>null</i>",
+        }
+    ]
+    shown = render_report(items[:1], title="given", pairs=given)
+    parse(shown)
+    assert "&lt;b&gt;q&lt;/b&gt;" in shown and "&lt;i&gt;null&lt;/i&gt;" in shown
+    assert "<b>q" not in shown and "<i>null" not in shown
+    assert '<td class="n">50.0 %</td><td class="n">25.0 %</td>' in shown
+    with pytest.raises(TypeError, match="pairs"):
+        render_report(items[:1], title="t", pairs="pairs")

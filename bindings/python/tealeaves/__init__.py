@@ -38,6 +38,7 @@ from .interarrivals import (
     fit_powerlaw,
     interarrival,
 )
+from .lockstep import Lockstep, lockstep
 from .lomb_scargle import LombScargleResult, lomb_scargle
 from .multiple_testing import MultitestResult, multitest
 from .nullmodels import McResult, mc_test
@@ -98,6 +99,7 @@ __all__ = [
     "InterarrivalResult",
     "LRTest",
     "LjungBoxResult",
+    "Lockstep",
     "LombScargleResult",
     "McResult",
     "ModelComparison",
@@ -135,6 +137,7 @@ __all__ = [
     "htest",
     "interarrival",
     "ljung_box",
+    "lockstep",
     "lomb_scargle",
     "mc_test",
     "multitest",

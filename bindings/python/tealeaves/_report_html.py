@@ -12,7 +12,7 @@ import base64
 import hashlib
 import html
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -64,12 +64,15 @@ def render_page(
     input_info: Mapping[str, Any] | None,
     marks: np.ndarray | None,
     labels: list[str],
+    pairs: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """The whole HTML document around the already rendered series ``sections``."""
     body = [f"<h1>{_e(title)}</h1>", _intro(len(sections), zones, seed)]
     if input_info is not None:
         body.append(_input_section(input_info))
     body.append(_summary_section(sections))
+    if pairs:
+        body.append(_lockstep_section(pairs))
     if marks is not None:
         body.append(_events_section(marks, labels))
     body += [s["html"] for s in sections]
@@ -284,6 +287,46 @@ def _summary_section(sections: list[dict[str, Any]]) -> str:
                 "having picked these series out of a larger log.",
                 "note",
             ),
+        ]
+    )
+
+
+def _lockstep_section(pairs: Sequence[Mapping[str, Any]]) -> str:
+    """The pairs of series tested for lockstep, with their shares, lag and p-values."""
+    head = (
+        "qname",
+        "client a",
+        "client b",
+        "a with a partner",
+        "b with a partner",
+        "median lag b - a (s)",
+        "p",
+        "p adjusted",
+    )
+    rows = [
+        (
+            p["qname"],
+            p["client_a"],
+            p["client_b"],
+            f"{100 * float(p['fraction_a']):.1f} %",
+            f"{100 * float(p['fraction_b']):.1f} %",
+            "" if p.get("median_lag_s") is None else _num(p["median_lag_s"], 3),
+            _p(p["p_value"]),
+            _p(p["p_adjusted"]),
+        )
+        for p in pairs
+    ]
+    first = pairs[0]
+    return "\n".join(
+        [
+            "<h2>Series in lockstep</h2>",
+            _para(
+                f"Pairs of series that share a name: does each lookup reach both within "
+                f"+-{float(first['tolerance_s']):g} s? A partner is a lookup of the other series "
+                f"within that window; lag: median over a's nearest partners. Null: "
+                f"{first['null']}."
+            ),
+            _table(head, rows, numeric=(3, 4, 5, 6, 7)),
         ]
     )
 

@@ -1,6 +1,7 @@
 """The main job: every (client, qname) series of a log: its verdict with the evidence, its
 periods (event times, with structured nulls), gap models, activity (time of day, Bayesian
-Blocks, silences) and the spectral peaks of its counts. The JSON keys stay stable.
+Blocks, rate change points, silences) and the spectral peaks of its counts; and, across series
+that share a name, which pairs move in lockstep. The JSON keys stay stable.
 """
 
 from __future__ import annotations
@@ -9,9 +10,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .bursts import bayesian_blocks, outages
+import numpy as np
+
+from .bursts import bayesian_blocks, change_points, outages
 from .interarrivals import interarrival
-from .periodicity import detect_periods
+from .lockstep import lockstep
+from .periodicity import detect_periods, periodic_spans
 from .rhythm import rhythm
 from .series import EventSeries
 from .spectral import bin_events, periodogram
@@ -21,6 +25,11 @@ from .verdict import verdict
 MAX_BINS = 1 << 20
 MAX_FREQUENCIES = 2_000_000  # Z^2 grid budget: long logs search from a longer shortest period
 MAX_BLOCK_CELLS = 4000  # Bayesian Blocks cells (the dynamic programme is quadratic)
+DAILY_CHANGE_POINTS = 14 * 86400.0  # series spanning this long get daily bins for PELT
+PAIR_MIN_EVENTS = 20  # both series of a lockstep pair need this many lookups
+MAX_PAIRS = 10  # lockstep pairs tested, largest series first
+PAIR_TOLERANCE = 2.0  # seconds: the lockstep window +-tolerance
+PAIR_BUDGET = 2e8  # lookups x surrogates over all pairs (~ 20 s): bounds the cost of big logs
 
 
 def z2_fmax(duration: float) -> float:
@@ -67,6 +76,7 @@ class SeriesSummary:
     gaps: dict[str, Any] = field(default_factory=dict)
     verdict: dict[str, Any] = field(default_factory=dict)
     activity: dict[str, Any] = field(default_factory=dict)
+    periodic_spans: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +88,7 @@ class SeriesSummary:
             "qtype": self.verdict.get("qtype"),
             "verdict": self.verdict.get("label"),
             "verdict_period_s": self.verdict.get("period_s"),
+            "periodic_spans": self.periodic_spans,
             "q_value": self.verdict.get("q_value"),
             "q_tests": self.verdict.get("q_tests"),
             "p_value": self.verdict.get("p_any"),
@@ -155,6 +166,7 @@ def summarize_series(
     for null, values in detection.structured_p.items():
         for period, value in zip(periods, values):
             period[f"p_{null}"] = value
+    judged = verdict(series, seed=seed).to_dict()
     return SeriesSummary(
         client,
         qname,
@@ -169,9 +181,17 @@ def summarize_series(
         periods,
         dict(detection.ttl_floor.__dict__),
         _gaps(detection.series, periods[0]["period_s"] if periods else None),
-        verdict(series, seed=seed).to_dict(),
+        judged,
         _activity(series),
+        _spans(series, judged.get("period_s")),
     )
+
+
+def _spans(series: EventSeries, period: float | None) -> dict[str, Any]:
+    """When the verdict's beat is present (periodic_spans, daily windows for an hourly beat)."""
+    if period is None or not math.isfinite(period):
+        return {"status": "no machine period"}
+    return {"status": "ok", **periodic_spans(series, period).to_dict()}
 
 
 def _activity(series: EventSeries) -> dict[str, Any]:
@@ -200,8 +220,92 @@ def _activity(series: EventSeries) -> dict[str, Any]:
             "rates": blocks.rates.tolist(),
             "p0": blocks.p0,
         },
+        "change_points": rate_change_points(series),
         "outages": silences.to_dict(),
     }
+
+
+CHANGE_POINT_NULL = (
+    "PELT (Killick et al. 2012) on the counts in bins of bin_width_s, Poisson cost; each change "
+    "costs the penalty (bic: 2 ln n_bins) on the scale of twice the negative log-likelihood. "
+    "Not a test: overdispersed counts (runs, sessions) give extra change points"
+)
+
+
+def rate_change_points(series: EventSeries) -> dict[str, Any]:
+    """PELT change points of the lookup rate: daily bins (from the series' start) when the
+    series spans at least 14 days, else ``change_points``' default binning (clamp(N / 2, 16,
+    4096) bins); Poisson cost, BIC penalty. Times are absolute (the series' epoch seconds),
+    rates in lookups per second with their exact 95 % Poisson interval."""
+    if series.n_events < 2 or series.duration <= 0:
+        return {"status": "insufficient_data"}
+    width = 86400.0 if series.duration >= DAILY_CHANGE_POINTS else None
+    cp = change_points(series, bin_width=width, penalty="bic")
+    segments = [
+        {
+            "start": float(cp.start[i]),
+            "end": float(cp.end[i]),
+            "count": float(cp.count[i]),
+            "rate": float(cp.rate[i]),
+            "rate_low": _finite(cp.rate_low[i]),
+            "rate_high": _finite(cp.rate_high[i]),
+        }
+        for i in range(len(cp.rate))
+    ]
+    return {
+        "status": "ok",
+        "bin_width_s": float(cp.bin_width),
+        "n_bins": int(cp.n_bins),
+        "penalty": cp.penalty_name,
+        "penalty_value": float(cp.penalty),
+        "times": [float(t) for t in cp.change_points],
+        "segments": segments,
+        "null": CHANGE_POINT_NULL,
+    }
+
+
+def lockstep_pairs(
+    items: list[tuple[str, str, EventSeries]], *, seed: int = 0
+) -> list[dict[str, Any]]:
+    """Lockstep (:func:`tealeaves.timeline.lockstep`, +-2 s) of every pair of ``items`` that
+    share a qname, both with at least ``PAIR_MIN_EVENTS`` lookups: the first ``MAX_PAIRS``
+    such pairs in the order given (largest series first), a = the larger series.
+
+    ``p_adjusted`` is Bonferroni over the pairs tested. Each pair has 200 m - 1 surrogates
+    (m pairs, at least 999) so that a lockstep can reach p_adjusted 0.005, fewer (at least 99)
+    when the pairs' lookups x surrogates would exceed ``PAIR_BUDGET``. Pair k's seed is drawn
+    from ``seed`` and the two series' positions: the same for any thread count."""
+    chosen: list[tuple[int, int]] = []
+    n_candidates = 0
+    for i, (_, qname_i, si) in enumerate(items):
+        for j in range(i + 1, len(items)):
+            _, qname_j, sj = items[j]
+            if qname_i != qname_j or min(si.n_events, sj.n_events) < PAIR_MIN_EVENTS:
+                continue
+            n_candidates += 1
+            if len(chosen) < MAX_PAIRS:
+                chosen.append((i, j))
+    m = len(chosen)
+    out = []
+    for i, j in chosen:
+        (client_a, qname, a), (client_b, _, b) = items[i][:3], items[j][:3]
+        if b.n_events > a.n_events:
+            (client_a, a), (client_b, b) = (client_b, b), (client_a, a)
+        n_surrogates = max(999, 200 * m - 1)
+        affordable = int(PAIR_BUDGET / (m * (a.n_events + b.n_events)))
+        n_surrogates = max(99, min(n_surrogates, affordable))
+        pair_seed = int(np.random.SeedSequence([seed, i, j]).generate_state(1)[0])
+        r = lockstep(a, b, tolerance=PAIR_TOLERANCE, n_surrogates=n_surrogates, seed=pair_seed)
+        entry = {"qname": qname, "client_a": client_a, "client_b": client_b, **r.to_dict()}
+        entry["p_adjusted"] = min(1.0, m * r.p_value)
+        entry["n_pairs_tested"] = m
+        entry["n_pairs_not_tested"] = n_candidates - m
+        entry["null"] = (
+            f"{r.null}. p_adjusted: Bonferroni over the {m} pairs tested (pairs of the analysed "
+            f"series sharing a name, at most {MAX_PAIRS}, largest series first)"
+        )
+        out.append(entry)
+    return out
 
 
 def _gaps(series: EventSeries, period: float | None) -> dict[str, Any]:

@@ -171,7 +171,7 @@ def _analyze(args: argparse.Namespace) -> int:
             raise ValueError(f"threads: must be at least 1, got {args.threads}")
         os.environ["TEALEAVES_NUM_THREADS"] = str(args.threads)  # read by every engine call
 
-    from .analyze import NULL_DESCRIPTION, summarize_series
+    from .analyze import NULL_DESCRIPTION, lockstep_pairs, summarize_series
     from .datasets import alfa2016, sample_path
     from .io import group_series, read_log
 
@@ -205,13 +205,17 @@ def _analyze(args: argparse.Namespace) -> int:
     progress.done()
     _add_q_values(summaries, len(groups))
     _add_qtypes(summaries, frame)
+    pairs = lockstep_pairs(
+        [(client, qname, series) for (client, qname), series in selected], seed=args.seed
+    )
     html = args.html or ("tealeaves-demo-report.html" if getattr(args, "demo", False) else None)
     if html:
-        _write_html(html, path, info, selected, args)
+        _write_html(html, path, info, selected, args, pairs)
     if args.json:
-        _print_json(path, info, summaries, len(groups), NULL_DESCRIPTION)
+        _print_json(path, info, summaries, len(groups), NULL_DESCRIPTION, pairs)
     else:
         _print_text(path, info, summaries, len(groups), args, NULL_DESCRIPTION)
+        _print_pairs(sys.stdout.write, pairs)
         if html:
             print(f"report: {html}")
     return EXIT_OK
@@ -237,7 +241,9 @@ class _Progress:
             sys.stderr.flush()
 
 
-def _write_html(html: str, path: str, info: Any, selected: list[Any], args: Any) -> None:
+def _write_html(
+    html: str, path: str, info: Any, selected: list[Any], args: Any, pairs: list[Any]
+) -> None:
     from .report import write_report
 
     items = [(client, qname, series) for (client, qname), series in selected]
@@ -250,6 +256,7 @@ def _write_html(html: str, path: str, info: Any, selected: list[Any], args: Any)
         events=events,
         tz=tuple(args.report_tz or ("UTC",)),
         seed=args.seed,
+        pairs=pairs,
     )
 
 
@@ -297,7 +304,12 @@ def _add_qtypes(summaries: list[Any], frame: Any) -> None:
 
 
 def _print_json(
-    path: str, info: dict[str, Any], summaries: list[Any], n_groups: int, null: str
+    path: str,
+    info: dict[str, Any],
+    summaries: list[Any],
+    n_groups: int,
+    null: str,
+    pairs: list[dict[str, Any]],
 ) -> None:
     document = {
         "tool": "tealeaves",
@@ -306,6 +318,7 @@ def _print_json(
         "null": null,
         "n_series": n_groups,
         "series": [s.to_dict() for s in summaries],
+        "pairs": pairs,
     }
     document["input"]["rejected"] = [list(r) for r in info["rejected"]]
     json.dump(document, sys.stdout, indent=2)
@@ -351,6 +364,7 @@ def _print_text(
         )
         _print_verdict(out, s.verdict)
         _print_periods(out, s)
+        _print_changes(out, s.activity.get("change_points", {}))
         if not s.peaks:
             out("  too short for a spectrum\n\n")
             continue
@@ -364,6 +378,44 @@ def _print_text(
         if s.peaks and s.peaks[0].p_global is None:
             out("  (no p-values: outages make the binned counts non-Poisson; see periods)\n")
         out("\n")
+
+
+def _print_pairs(out: Any, pairs: list[dict[str, Any]], alpha: float = 0.01) -> None:
+    """One line per pair of series in lockstep (Bonferroni-adjusted p < alpha)."""
+    for p in pairs:
+        if p["p_adjusted"] < alpha:
+            lag = p["median_lag_s"]
+            lag = 0.0 if abs(lag) < 0.005 else lag  # no "-0.00"
+            out(
+                f"lockstep: {_printable(p['client_a'])} and {_printable(p['client_b'])} "
+                f"({_printable(p['qname'])}), {100 * p['fraction_a']:.0f} % within "
+                f"{p['tolerance_s']:g} s ({100 * p['fraction_b']:.0f} % of the second), "
+                f"median lag {lag:+.2f} s, p = {_p(p['p_value'])}, "
+                f"p_adjusted = {_p(p['p_adjusted'])} over {p['n_pairs_tested']} pairs\n"
+            )
+
+
+def _when(seconds: float) -> str:
+    """UTC date-time for epoch seconds (after 1973), else seconds."""
+    if seconds > 1e8:
+        import datetime as dt
+
+        moment = dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return f"{seconds:.6g} s"
+
+
+def _print_changes(out: Any, changes: dict[str, Any], shown: int = 8) -> None:
+    """The rate change points (PELT) of a series, at most ``shown`` of them."""
+    if changes.get("status") != "ok":
+        return
+    times = changes["times"]
+    listed = ", ".join(_when(t) for t in times[:shown]) or "none"
+    more = f", ... {len(times) - shown} more" if len(times) > shown else ""
+    out(
+        f"  rate change points (PELT, Poisson cost, {changes['penalty']}, bins of "
+        f"{_duration(changes['bin_width_s'])}): {listed}{more}\n"
+    )
 
 
 def _gap(seconds: float) -> str:

@@ -5,8 +5,10 @@ verdict (with its evidence), the period search on the event times (Z^2 with Davi
 global p-values), the Leahy periodogram of the binned counts (Sidak global p-values), the ACF,
 the inter-arrival models, Bayesian Blocks, PELT change points, significant silences, the
 time-of-day profile in each zone of ``tz`` with a time-zone fit, and, given outside events,
-their coincidence with the lookups. It writes ONE HTML file: plots are embedded as base64 PNG,
-there is no script and no external asset, and a Content-Security-Policy forbids loading any.
+their coincidence with the lookups; across series, the pairs that move in lockstep (series
+that share a name, see ``analyze.lockstep_pairs``). It writes ONE HTML file: plots are
+embedded as base64 PNG, there is no script and no external asset, and a
+Content-Security-Policy forbids loading any.
 
 Every string that comes from the log or the caller (client and query names, the title, zone
 names, event labels, the input accounting) is made visible (control characters, lone
@@ -27,8 +29,8 @@ import numpy as np
 
 from . import _report_plots as plots
 from ._report_html import LABEL_WORDS, SIGNIFICANCE_LEVELS, render_page, render_series
+from .analyze import DAILY_CHANGE_POINTS, auto_bin_width, lockstep_pairs, z2_fmax
 from .analyze import MAX_FREQUENCIES as MAX_FREQUENCIES  # re-exported
-from .analyze import auto_bin_width, z2_fmax
 from .bursts import bayesian_blocks, change_points, outages
 from .interarrivals import interarrival
 from .periodicity import detect_periods
@@ -50,6 +52,7 @@ def render_report(
     events: Any = None,
     tz: Any = ("UTC",),
     seed: int = 0,
+    pairs: list[Mapping[str, Any]] | None = None,
 ) -> str:
     """The report as one HTML string (see the module docstring).
 
@@ -71,6 +74,11 @@ def render_report(
         Zones (IANA names or fixed offsets in hours) of the time-of-day profiles.
     seed : int
         Seed of every Monte-Carlo test (same seed, same report).
+    pairs : list of mappings, optional
+        Lockstep pairs as ``analyze.lockstep_pairs`` gives them (keys ``client_a``,
+        ``client_b``, ``qname``, ``fraction_a``, ``fraction_b``, ``median_lag_s``,
+        ``tolerance_s``, ``p_value``, ``p_adjusted``, ``n_surrogates``, ``null``); None: they
+        are computed here from the series.
     """
     items = _check_items(series_items)
     if not isinstance(title, str):
@@ -83,6 +91,10 @@ def render_report(
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed: expected an integer >= 0, got {seed!r}")
     marks, labels = _check_events(events)
+    if pairs is None:
+        pairs = lockstep_pairs(items, seed=int(seed))
+    elif isinstance(pairs, (str, bytes, Mapping)) or not isinstance(pairs, Iterable):
+        raise TypeError(f"pairs: expected a list of mappings, got {type(pairs).__name__}")
     sections = [
         _series_section(i + 1, client, qname, series, marks, zones, int(seed))
         for i, (client, qname, series) in enumerate(items)
@@ -95,6 +107,7 @@ def render_report(
         input_info=input_info,
         marks=marks,
         labels=labels,
+        pairs=list(pairs),
     )
 
 
@@ -107,6 +120,7 @@ def write_report(
     events: Any = None,
     tz: Any = ("UTC",),
     seed: int = 0,
+    pairs: list[Mapping[str, Any]] | None = None,
 ) -> Path:
     """Write :func:`render_report`'s HTML to ``path`` (UTF-8); returns the path."""
     if not isinstance(path, (str, os.PathLike)):
@@ -117,7 +131,13 @@ def write_report(
     if not target.parent.is_dir():
         raise FileNotFoundError(f"path: the directory {str(target.parent)!r} does not exist")
     text = render_report(
-        series_items, title=title, input_info=input_info, events=events, tz=tz, seed=seed
+        series_items,
+        title=title,
+        input_info=input_info,
+        events=events,
+        tz=tz,
+        seed=seed,
+        pairs=pairs,
     )
     target.write_bytes(text.encode("utf-8"))
     return target
@@ -257,7 +277,10 @@ def _analyze(series: EventSeries, marks: np.ndarray | None, zones: list[Any], se
             series, gof_replicates=99, power_law_replicates=49, period=period, seed=seed
         )
     out["blocks"] = bayesian_blocks(series, p0=0.05) if n >= 1 else None
-    out["changes"] = change_points(series) if n >= 2 else None
+    out["changes"] = None
+    if n >= 2 and series.duration > 0:  # daily bins for long series, as analyze does
+        daily = series.duration >= DAILY_CHANGE_POINTS
+        out["changes"] = change_points(series, bin_width=86400.0 if daily else None)
     out["outages"] = outages(series) if n >= 2 else None
     out["rhythms"] = [rhythm(series, tz=z) for z in zones] if n >= 1 else []
     out["tzfit"] = None

@@ -50,6 +50,9 @@ Lagged correlation: Pearson r between the lookup rate in ``bin_width`` bins and 
 l = -max_lag..max_lag; two-sided Monte-Carlo p from the same surrogates and max-|r| single-step
 adjusted p over the lags. Surrogate i uses random stream (seed, i): identical results for any
 ``threads``.
+
+Lockstep of two lookup series (one with the other's lookups as instants): see
+:mod:`tealeaves.lockstep`.
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ from .surrogates import NULLS, _seconds
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
+
 
 DIRECTIONS = ("both", "precursor", "trigger")
 CORRECTIONS = ("max_t", "min_p")
