@@ -24,6 +24,7 @@ def test_demo_finds_the_beacon_and_reports_rejected_lines(capsys) -> None:
     assert "lines: 695 read = 685 used + 2 rejected + 8 header/comment/blank" in out
     assert "rejected line 108:" in out
     assert "10.1.0.5  updates.vendor.example" in out
+    assert "beat present: first " in out  # the beacon's beat, dated
     assert "rate change points (PELT, Poisson cost, bic, bins of" in out
 
 

@@ -128,6 +128,12 @@ def test_sample_report_has_each_verdict_and_its_images(sample):
         assert html.escape(qname) in section and html.escape(client) in section
         for evidence in expected.evidence:  # the evidence table, in plain words
             assert html.escape(evidence.explanation, quote=True) in section
+        # A machine's beat: where it is present, with its null; nothing for the others.
+        assert ("When the beat is present" in section) == bool(expected.period_s)
+        if expected.period_s:
+            spans = tl.periodic_spans(series, expected.period_s)
+            assert f"present in {int(spans.windows['significant'].sum())} of " in section
+            assert "binomial(n, 1/3)" in section
         pictures = images(section)
         assert len(pictures) >= 4  # timeline, periodograms, ACF + gaps, time of day
         for png in pictures:

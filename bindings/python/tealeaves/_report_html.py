@@ -107,6 +107,7 @@ def render_series(
         ),
     ]
     parts += _verdict_html(a["verdict"])
+    parts += _spans_html(a.get("spans"), a["epoch"])
     parts += _timeline_html(a, number, marks)
     parts += _periods_html(a, number)
     parts += _gaps_html(a, number)
@@ -115,6 +116,9 @@ def render_series(
         parts += _coincidence_html(a, number)
     parts.append("</section>")
     return "\n".join(parts)
+
+
+_MAX_SPANS = 8  # spans listed in words; the JSON has them all
 
 
 # -- escaping and formatting ---------------------------------------------------------------
@@ -369,6 +373,31 @@ def _verdict_html(v: Any) -> list[str]:
             "note",
         ),
     ]
+
+
+def _spans_html(spans: Any, epoch: bool) -> list[str]:
+    """When the verdict's beat is present (periodic_spans), in words."""
+    if spans is None:
+        return []
+    n_windows = len(spans.windows["start"])
+    n_found = int(np.count_nonzero(spans.windows["significant"]))
+    if not spans.spans:
+        text = (
+            f"No window of {_span(spans.window_s)} shows the {spans.period_s:.6g} s beat on its "
+            f"own (the line is a property of the whole series)."
+        )
+    else:
+        shown = ", ".join(
+            f"{_when(x, epoch)} to {_when(y, epoch)}" for x, y in spans.spans[:_MAX_SPANS]
+        )
+        more = f" and {len(spans.spans) - _MAX_SPANS} more" if len(spans.spans) > _MAX_SPANS else ""
+        text = (
+            f"The {spans.period_s:.6g} s beat is present in {n_found} of {n_windows} windows of "
+            f"{_span(spans.window_s)}: first beat {_when(spans.first_beat, epoch)}, last beat "
+            f"{_when(spans.last_beat, epoch)}; spans {shown}{more}."
+        )
+    note = f"Null: {spans.null}. Correction: {spans.correction}; alpha = {spans.alpha:g}."
+    return ["<h3>When the beat is present</h3>", _para(text), _para(note, "note")]
 
 
 def _timeline_html(a: dict[str, Any], number: int, marks: np.ndarray | None) -> list[str]:

@@ -363,6 +363,7 @@ def _print_text(
             f"{s.n_frequencies} frequencies searched\n"
         )
         _print_verdict(out, s.verdict)
+        _print_spans(out, s.periodic_spans)
         _print_periods(out, s)
         _print_changes(out, s.activity.get("change_points", {}))
         if not s.peaks:
@@ -415,6 +416,21 @@ def _print_changes(out: Any, changes: dict[str, Any], shown: int = 8) -> None:
     out(
         f"  rate change points (PELT, Poisson cost, {changes['penalty']}, bins of "
         f"{_duration(changes['bin_width_s'])}): {listed}{more}\n"
+    )
+
+
+def _print_spans(out: Any, spans: dict[str, Any]) -> None:
+    """When the verdict's beat is present (periodic_spans), in one line."""
+    if spans.get("status") != "ok":
+        return
+    found = f"{spans['n_significant']} of {spans['n_windows']} windows of "
+    found += _duration(spans["window_s"])
+    if spans["first_beat"] is None:
+        out(f"  beat present: in no single window ({found})\n")
+        return
+    out(
+        f"  beat present: first {_when(spans['first_beat'])}, last {_when(spans['last_beat'])}, "
+        f"in {found} (family-wise alpha {spans['alpha']:g})\n"
     )
 
 

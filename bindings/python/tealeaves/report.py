@@ -33,7 +33,7 @@ from .analyze import DAILY_CHANGE_POINTS, auto_bin_width, lockstep_pairs, z2_fma
 from .analyze import MAX_FREQUENCIES as MAX_FREQUENCIES  # re-exported
 from .bursts import bayesian_blocks, change_points, outages
 from .interarrivals import interarrival
-from .periodicity import detect_periods
+from .periodicity import detect_periods, periodic_spans
 from .rhythm import fit_timezone, rhythm
 from .series import EventSeries
 from .spectral import acf, bin_events, periodogram
@@ -258,6 +258,8 @@ def _analyze(series: EventSeries, marks: np.ndarray | None, zones: list[Any], se
     periods = [] if search is None else [p.period_s for p in search.periods]
     period = out["verdict"].period_s or (periods[0] if periods else None)
     out["period"] = period
+    beat = out["verdict"].period_s
+    out["spans"] = periodic_spans(series, beat) if beat and math.isfinite(beat) else None
     out["z2"] = None
     if search is not None and search.status == "ok":
         z2 = search.periodogram()
