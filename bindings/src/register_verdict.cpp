@@ -157,7 +157,9 @@ Machine, person, chance, or both (engine call; use tealeaves.verdict.verdict).
 
 Returns a dict: label, evidence (list of dicts: test, statistic, p_value (None: no p-value),
 null, explanation, supports), n_events, alpha, period_s (None: no machine period), n_residual,
-p_machine, p_human, p_any, p_line, p_segment_line, line_period_s (None for "insufficient").
+p_machine, p_human, p_any, p_line, p_segment_line, line_period_s (the whole-series line's
+period, aliases resolved and refined on the event times), line_binned_period_s (the same line's
+period on the bin grid) (None for "insufficient").
 )doc";
 
 py::dict run_verdict(const tealeaves::EventSeries& series, double alpha, double bin_width,
@@ -194,6 +196,7 @@ py::dict run_verdict(const tealeaves::EventSeries& series, double alpha, double 
   d["p_line"] = optional_float(v.p_line);
   d["p_segment_line"] = optional_float(v.p_segment_line);
   d["line_period_s"] = v.line_period_s;
+  d["line_binned_period_s"] = v.line_binned_period_s;
   return d;
 }
 
@@ -209,6 +212,8 @@ py::dict segment_line(const tealeaves::EventSeries& series, double bin_width) {
   d["period"] = l.period;
   d["p_global"] = l.p_global;
   d["k_eff"] = l.k_eff;
+  d["binned_period"] = l.binned_period;
+  d["alias_order"] = l.alias_order;
   d["evidence"] = evidence_dict(l.evidence);
   return d;
 }
@@ -238,7 +243,8 @@ void register_verdict(py::module_& m) {
         py::arg("n_surrogates") = 999, py::arg("n_bootstrap") = 199, py::arg("seed") = 0,
         py::arg("threads") = 1);
   m.def("segment_line", &segment_line,
-        "The verdict's segment-averaged line search: dict(period, p_global, k_eff, evidence).",
+        "The verdict's segment-averaged line search: dict(period, p_global, k_eff, evidence, "
+        "binned_period, alias_order).",
         py::arg("series"), py::arg("bin_width"));
   m.def("log_sf_ratio", &vd::log_sf_ratio,
         "log P(X / M > r): X ~ Exp(1), M the 32nd smallest of 64 iid Exp(1) (closed form).",

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "tealeaves/core/rng.hpp"
@@ -303,4 +305,195 @@ TEST_CASE("verdict: invariant to moving the window by whole weeks") {
     CHECK(same(a.evidence[i].p_value, b.evidence[i].p_value));
     CHECK(a.evidence[i].statistic == doctest::Approx(b.evidence[i].statistic).epsilon(1e-12));
   }
+}
+
+// -- alias resolution on the event times --------------------------------------------------------
+
+namespace {
+
+// A clock: ticks at k period + N(0, jitter) (the schedule does not drift), plus Poisson noise.
+EventSeries clock_beacon(double period, double jitter, double noise_rate, double duration,
+                         std::uint64_t seed, double phase = 0.37) {
+  Rng rng(seed);
+  std::vector<double> t;
+  for (double k = 0;; ++k) {
+    const double at = (k + phase) * period + jitter * rng.normal();
+    if (at >= duration) break;
+    if (at >= 0) t.push_back(at);
+  }
+  if (noise_rate > 0) {
+    for (double now = rng.exponential(noise_rate); now < duration;
+         now += rng.exponential(noise_rate)) {
+      t.push_back(now);
+    }
+  }
+  std::sort(t.begin(), t.end());
+  return series_of(std::move(t), duration);
+}
+
+// Textbook Rayleigh power (2/N)|sum exp(2 pi i f t)|^2 with exact trigonometry.
+double rayleigh_reference(const std::vector<double>& t, double f) {
+  double c = 0.0, s = 0.0;
+  for (double x : t) {
+    const double phase = 2.0 * M_PI * std::fmod(f * x, 1.0);
+    c += std::cos(phase);
+    s += std::sin(phase);
+  }
+  return 2.0 * (c * c + s * s) / static_cast<double>(t.size());
+}
+
+}  // namespace
+
+TEST_CASE("verdict: a period under two bins is resolved from its alias on the event times") {
+  struct Case {
+    double period, jitter, noise_rate, duration, bin_width;
+  };
+  // 1.513 s in 1 s bins (the WRCCDC NetBIOS scan; its alias is 2.94 s); 7 s in 10 s bins
+  // (alias 23.3 s); 13 s in 10 s bins with 1 s jitter and as many Poisson lookups as beats.
+  for (const Case c : {Case{1.513, 0.01, 0.0, 1200.0, 1.0}, Case{7.0, 0.2, 0.0, kDay, 10.0},
+                       Case{13.0, 1.0, 1.0 / 13.0, kDay, 10.0}}) {
+    const auto s = clock_beacon(c.period, c.jitter, c.noise_rate, c.duration, 41);
+    REQUIRE(auto_bin_width(c.duration) == c.bin_width);
+    const auto v = verdict(s);
+    INFO("period " << c.period << ": " << v.evidence[0].explanation);
+    CHECK(v.label == "periodic");
+    CHECK(std::abs(v.period_s / c.period - 1.0) < 0.005);
+    CHECK(v.line_period_s == v.period_s);
+    // The bin grid saw the alias 1 / (1/period - 1/bin_width) folded below Nyquist, or a
+    // sub-harmonic of it (folded harmonics of the beat line up there).
+    const double alias = 1.0 / std::abs(1.0 / c.period - 1.0 / c.bin_width);
+    const double multiple = v.line_binned_period_s / alias;
+    CHECK(std::abs(multiple - std::round(multiple)) < 0.02 * multiple);
+    CHECK(v.evidence[0].explanation.find("is the alias of") != std::string::npos);
+  }
+}
+
+TEST_CASE("verdict: beacons keep their fundamental, not a harmonic") {
+  // 3 s in 1 s bins: 1/3 Hz and its alias 2/3 Hz (1.5 s, the second harmonic) have equal
+  // Rayleigh power for a strict train; the lower wins. 60 s in 10 s bins: every alias
+  // (12, 8.57, 5.45 s, ...) is a harmonic of 1/60 Hz.
+  // (A jitter-free clock gives an exactly periodic count series: no smooth spectrum to test.)
+  for (auto [period, duration] : {std::pair{3.0, 1200.0}, std::pair{60.0, kDay}}) {
+    for (double jitter : {0.02, 0.05}) {
+      const auto v = verdict(clock_beacon(period, jitter * period, 0.0, duration, 5));
+      INFO("period " << period << " jitter " << jitter << ": " << v.evidence[0].explanation);
+      CHECK(v.label == "periodic");
+      CHECK(std::abs(v.period_s / period - 1.0) < 0.002);
+      CHECK(v.evidence[0].explanation.find("alias") == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("verdict: an hourly cache beat is refined near its mean gap") {
+  // The 2016 demo's cache: each lookup 3600 s + Exp(60 s) after the last (mean gap 3660 s).
+  Rng rng(2016);
+  std::vector<double> t;
+  const double duration = 30 * kDay;
+  for (double now = 1000.0; now < duration; now += 3600.0 + rng.exponential(1.0 / 60.0)) {
+    t.push_back(now);
+  }
+  const double mean_gap = (t.back() - t.front()) / static_cast<double>(t.size() - 1);
+  const auto v = verdict(series_of(t, duration));
+  INFO(v.evidence[0].explanation << " mean gap " << mean_gap);
+  CHECK(v.label == "periodic");
+  CHECK(std::abs(v.period_s / mean_gap - 1.0) < 0.002);
+  CHECK(std::abs(v.line_binned_period_s / mean_gap - 1.0) < 0.02);  // the grid's 1 / (k T)
+}
+
+TEST_CASE("verdict: refinement cannot create a line in Poisson series") {
+  // 1 s bins over 20 minutes (the alias search runs over 1 Hz): p-values come from the bins.
+  int random = 0;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const auto v = verdict(poisson(0.2, 1200.0, 300 + seed));
+    random += v.label == "random";
+    CHECK(std::isnan(v.period_s));
+    CHECK(v.p_line >= 1e-4);
+  }
+  CHECK(random >= 19);
+}
+
+TEST_CASE("verdict: refine_frequency against brute-force Rayleigh on a fine grid") {
+  // 1.513 s clock with jitter and noise, 300 s: f0 is the alias 1 - 1/1.513 Hz on 1 s bins.
+  const auto s = clock_beacon(1.513, 0.05, 0.3, 300.0, 9);
+  const std::vector<double> t(s.times().begin(), s.times().end());
+  const double d = 1.0, df = 1.0 / 300.0, f0 = 1.0 - 1.0 / 1.513;
+  const std::vector<double> binned{f0};
+  const auto r = refine_frequency(s, binned, d, df);
+  CHECK(r.n_candidates == 2);  // f0 and 1 - f0 (1 + f0 is over 1 Hz)
+  // Reference: every candidate on a grid of df / 1000 over +-df, textbook Rayleigh.
+  double best_f = 0.0, best_p = -1.0;
+  for (double centre : {f0, 1.0 - f0}) {
+    for (int i = -1000; i <= 1000; ++i) {
+      const double f = centre + df * i / 1000.0;
+      const double p = rayleigh_reference(t, f);
+      if (p > best_p) std::tie(best_f, best_p) = std::pair{f, p};
+    }
+  }
+  INFO("engine " << r.frequency << " " << r.power << " reference " << best_f << " " << best_p);
+  CHECK(r.alias_order == 1);
+  CHECK(std::abs(r.frequency - best_f) < df / 64.0);
+  CHECK(r.power == doctest::Approx(best_p).epsilon(0.01));  // window correction: ~1e-3
+  CHECK(r.binned_power < 0.2 * r.power);
+  // Bad arguments are named.
+  const std::vector<double> over{0.7};  // over Nyquist
+  CHECK_THROWS_AS(refine_frequency(s, over, d, df), std::invalid_argument);
+  CHECK_THROWS_AS(refine_frequency(s, binned, 0.0, df), std::invalid_argument);
+  CHECK_THROWS_AS(refine_frequency(s, binned, d, 0.0), std::invalid_argument);
+  CHECK_THROWS_AS(refine_frequency(s, {}, d, df), std::invalid_argument);
+}
+
+TEST_CASE("verdict: the segment line's period is resolved on the event times too") {
+  // A 7 s agent that runs in 2-hour sessions with a new phase each time, Exp(2 h) apart (no
+  // schedule of its own), over four days, in 10 s bins (alias 23.3 s): the phase is coherent
+  // only within a segment.
+  Rng rng(77);
+  std::vector<double> t;
+  const double duration = 4 * kDay;
+  for (double on = 0.0; on < duration; on += 7200.0 + rng.exponential(1.0 / 7200.0)) {
+    const double phase = 7.0 * rng.uniform();
+    for (double x = on + phase; x < std::min(on + 7200.0, duration); x += 7.0) {
+      t.push_back(x + 0.1 * rng.normal());
+    }
+  }
+  std::sort(t.begin(), t.end());
+  t.erase(std::remove_if(t.begin(), t.end(), [&](double x) { return x < 0 || x >= duration; }),
+          t.end());
+  const auto s = series_of(t, duration);
+  const Line l = segment_line(s, 10.0);
+  INFO(l.evidence.explanation);
+  CHECK(l.p_global < 1e-10);
+  CHECK(std::abs(l.period / 7.0 - 1.0) < 0.005);
+  CHECK(l.alias_order >= 1);
+  const double multiple = l.binned_period / (1.0 / (1.0 / 7.0 - 0.1));
+  CHECK(std::abs(multiple - std::round(multiple)) < 0.02 * multiple);
+  // (The verdict takes the whole-series line first when it fires: here the sessions' own
+  // clustering makes one at 498 s, so the verdict's period is not asserted.)
+  CHECK(verdict(s).label == "periodic");
+}
+
+TEST_CASE("verdict: a beat with two lookups a cycle keeps its cycle") {
+  // Lookups at 0 and 10 s of every 30 s (the WRCCDC videosearch pattern): the Rayleigh power
+  // at 1/10 Hz is 4x that at 1/30 Hz; the bins' fundamental (30 s) stands on the event times.
+  Rng rng(12);
+  std::vector<double> t;
+  for (double c = 3.0; c < 1200.0; c += 30.0) {
+    for (double at : {c, c + 10.0}) t.push_back(at + 0.05 * rng.normal());
+  }
+  std::sort(t.begin(), t.end());
+  const auto s = series_of(t, 1200.0);
+  const auto v = verdict(s);
+  INFO(v.evidence[0].explanation);
+  CHECK(v.label == "periodic");
+  CHECK(std::abs(v.period_s / 30.0 - 1.0) < 0.005);
+  // The bins' fundamental 1/30 Hz with its strongest ordinate 1/10 Hz as a second base: the
+  // fundamental (a quarter of the best power) stands. Alone, 1/10 Hz stays (no 1/30 candidate).
+  const double df = 1.0 / 1200.0;
+  const std::vector<double> both{1.0 / 30.0, 0.1}, strongest{0.1};
+  const auto r = refine_frequency(s, both, 1.0, df);
+  CHECK(std::abs(r.frequency * 30.0 - 1.0) < 0.005);
+  CHECK(r.alias_order == 0);
+  CHECK(r.base_frequency == 1.0 / 30.0);
+  const auto only = refine_frequency(s, strongest, 1.0, df);
+  CHECK(std::abs(only.frequency * 10.0 - 1.0) < 0.005);
+  CHECK(only.power > 3.0 * r.power);
 }

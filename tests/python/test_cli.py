@@ -134,7 +134,8 @@ def test_demo_verdict_on_the_2016_reconstruction(tmp_path: Path, capsys) -> None
     for s in (spectrum, alfa_a, alfa_b):
         lines = [e["p_value"] for e in s["evidence"] if e["test"].endswith("line")]
         assert min(lines) < 1e-10 and s["q_value"] < 1e-10
-        assert abs(s["verdict_period_s"] / 3600 - 1) < 0.05  # measured 3,724 s
+        # Measured 3,697-3,740 s (refined on the event times): the data's mean beat gap.
+        assert abs(s["verdict_period_s"] / 3600 - 1) < 0.05
 
     def day(t: float) -> str:
         return dt.datetime.fromtimestamp(t, dt.timezone.utc).strftime("%Y-%m-%d")

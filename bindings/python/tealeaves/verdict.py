@@ -21,6 +21,14 @@ The rules, in one place (``RULES``), each test stated with its null:
      (sum L)^2 / sum L^2 of their noise levels L, rounded down (conservative); or
    - the gaps never fall below a floor (TTL floor: cache expiry or a schedule), improbable for
      Poisson lookups at the same rate (``ttl_floor``).
+   A line found in the binned counts is then placed on the **event times**: bins of width d
+   cannot tell a beat at f0 from one at |m/d +- f0| (a 1.513 s tick in 1 s bins shows at
+   2.94 s), so f0 and each such alias up to 1 Hz (at most 32 orders) is refined by the Rayleigh
+   power of the lookup times within one spacing of the periodogram, and the strongest wins (on
+   near-ties, within 10 %, the lowest frequency: a strict train has equal power at its
+   harmonics). The line's p-value is the detection and is unchanged; its period (``period_s``,
+   ``details["line_period_s"]``) is the refined one, free of the bin grid's 1/(k T) steps, and
+   the beat filter of rule 3 uses it. ``details["line_binned_period_s"]`` keeps the bin grid's.
 3. A **human component** is present when the sessions (lookups more than ``collapse_within`` s
    apart) that the machine component does not explain (lookups with no partner one or two
    periods away) keep the same hours day after day, or avoid some weekdays: Monte-Carlo tests
@@ -96,6 +104,8 @@ class Verdict:
             "n_unexplained_by_machine": self.n_residual,
             "p_machine": self.details.get("p_machine"),
             "p_human": self.details.get("p_human"),
+            "line_period_s": _json_float(self.details.get("line_period_s")),
+            "line_binned_period_s": _json_float(self.details.get("line_binned_period_s")),
             "p_any": self.p_any,
             "evidence": [e.__dict__ for e in self.evidence],
         }
@@ -183,7 +193,14 @@ def verdict(
     )
     details = {}
     if raw["label"] != "insufficient":
-        keys = ("p_machine", "p_human", "p_line", "p_segment_line", "line_period_s")
+        keys = (
+            "p_machine",
+            "p_human",
+            "p_line",
+            "p_segment_line",
+            "line_period_s",
+            "line_binned_period_s",
+        )
         details = {k: float(raw[k]) for k in keys}
     return Verdict(
         label=raw["label"],
@@ -205,12 +222,21 @@ class _Line:
     p_global: float
     k_eff: float
     evidence: Evidence
+    binned_period: float = float("nan")
+    alias_order: int = 0
 
 
 def _segment_line_evidence(series: EventSeries, bin_width: float) -> _Line:
     """The segment-averaged line search alone (engine)."""
     raw = _vd.segment_line(as_series(series)._impl, check_positive(bin_width, "bin_width"))
-    return _Line(raw["period"], raw["p_global"], raw["k_eff"], Evidence(**raw["evidence"]))
+    return _Line(
+        raw["period"],
+        raw["p_global"],
+        raw["k_eff"],
+        Evidence(**raw["evidence"]),
+        raw["binned_period"],
+        int(raw["alias_order"]),
+    )
 
 
 def _log_sf_ratio(r: float) -> float:
@@ -222,6 +248,11 @@ def _log_sf_ratio_averaged(r: float, k: float) -> float:
     """log P(X / M > r), X the mean of k iid Exp(1) and M the 32nd smallest of 64 such means
     (any real k >= 1; k = 1 is ``_log_sf_ratio``)."""
     return _vd.log_sf_ratio_averaged(float(r), float(k))
+
+
+def _json_float(x: float | None) -> float | None:
+    """NaN (not searched) as None: JSON has no NaN."""
+    return None if x is None or x != x else float(x)
 
 
 def _fmt_p(p: float | None) -> str:

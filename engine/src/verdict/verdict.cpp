@@ -67,7 +67,10 @@ std::vector<bool> on_beat(std::span<const double> t, double period, double bin_w
     for (std::size_t i = 0; i < near.size(); ++i) dev[i] = std::abs(near[i] - med);
     spread = 1.4826 * median_of(std::move(dev));
   }
-  const double tol = std::max({4.0 * spread, 0.01 * period, bin_width});
+  // A bin's width of slack, but at most a quarter period: a beat shorter than a few bins (its
+  // period resolved from the bins' alias on the event times) would otherwise explain every
+  // lookup that has any neighbour.
+  const double tol = std::max({4.0 * spread, 0.01 * period, std::min(bin_width, 0.25 * period)});
   std::vector<bool> out(t.size(), false);
   for (double shift : {period, -period, 2 * period, -2 * period}) {
     for (std::size_t i = 0; i < t.size(); ++i) {
@@ -255,6 +258,7 @@ Verdict verdict(const EventSeries& series, const VerdictOptions& options) {
   v.period_s = kNaN;
   v.n_residual = 0;
   v.p_machine = v.p_human = v.p_any = v.p_line = v.p_segment_line = v.line_period_s = kNaN;
+  v.line_binned_period_s = kNaN;
   if (series.size() < options.min_events) {
     v.label = "insufficient";
     v.evidence.push_back({"count", static_cast<double>(series.size()), kNaN, "",
@@ -302,6 +306,7 @@ Verdict verdict(const EventSeries& series, const VerdictOptions& options) {
   v.p_line = line.p_global;
   v.p_segment_line = segment.p_global;
   v.line_period_s = line.period;
+  v.line_binned_period_s = line.binned_period;
   return v;
 }
 

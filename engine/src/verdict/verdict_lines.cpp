@@ -39,6 +39,7 @@ using Policy = boost::math::policies::policy<
 Line none_line(const char* test, const char* why) {
   Line l;
   l.period = kNaN;
+  l.binned_period = kNaN;
   l.p_global = 1.0;
   l.evidence = {test, 0.0, 1.0, "", why, ""};
   return l;
@@ -56,6 +57,38 @@ Line make_line(const std::string& test, double period, double ratio, double p, s
                 p < 0.05 ? found : "no " + test + " stands out of the spectrum",
                 "machine"};
   return l;
+}
+
+// A line found in the binned counts (p < 0.05) placed on the event times: its alias resolved
+// and its period refined (refine_frequency); the explanation says what was done.
+std::string place_on_events(Line& l, const EventSeries& series, double bin_width, double df,
+                            double segment, double strongest) {
+  l.binned_period = l.period;
+  if (!(l.p_global < 0.05)) return "";
+  std::vector<double> binned{1.0 / l.period};
+  if (std::abs(strongest - binned[0]) > 0.5 * df) binned.push_back(strongest);
+  const auto r = refine_frequency(series, binned, bin_width, df, segment);
+  l.period = 1.0 / r.frequency;
+  l.alias_order = r.alias_order;
+  if (r.alias_order != 0) {
+    return " (binned at " + fmt("%g", bin_width) + " s, the line at " +
+           fmt("%.6g", 1.0 / r.base_frequency) + " s is the alias of " + fmt("%.6g", l.period) +
+           " s, chosen on the event times: Rayleigh power " + fmt("%.1f", r.power) + " against " +
+           fmt("%.1f", r.binned_power) + " at " + fmt("%.6g", l.binned_period) + " s)";
+  }
+  if (r.base_frequency != binned[0]) {
+    return " (on the event times: the bin grid's strongest ordinate, " +
+           fmt("%.6g", 1.0 / r.base_frequency) + " s, rather than its sub-harmonic " +
+           fmt("%.6g", l.binned_period) + " s)";
+  }
+  return " (refined on the event times from the bin grid's " + fmt("%.6g", l.binned_period) + " s)";
+}
+
+// `made` (from make_line) with the binned period and alias order of `placed`.
+Line with_evidence(const Line& placed, Line made) {
+  made.binned_period = placed.binned_period;
+  made.alias_order = placed.alias_order;
+  return made;
 }
 
 std::size_t argmax(const std::vector<double>& v) {
@@ -212,16 +245,21 @@ Line spectral_line(const EventSeries& series, double bin_width, double max_perio
   const std::size_t n_searched = hi - lo;
   std::size_t k = argmax(ratio);
   const double p = p_global(ratio[k], n_searched);
+  const double strongest = spectrum.frequency(k);
   k = fundamental(k, ratio, lo, n_searched, alpha);
-  const double period = 1.0 / spectrum.frequency(k);
+  Line l;
+  l.period = 1.0 / spectrum.frequency(k);
+  l.p_global = p;
+  const std::string note = place_on_events(l, series, bin_width, df, 0.0, strongest);
   std::string null =
       "smooth spectrum (no line): ordinate / median of its 64 neighbours, "
       "exponential ordinates; Sidak over " +
       std::to_string(n_searched) + " frequencies (periods " + fmt("%g", 2 * bin_width) + " s to " +
       fmt("%g", max_period) + " s)";
-  const std::string found = "a line at " + fmt("%.6g", period) + " s stands " +
-                            fmt("%.1f", ratio[k]) + "x above its neighbourhood";
-  return make_line("spectral line", period, ratio[k], p, std::move(null), found);
+  const std::string found = "a line at " + fmt("%.6g", l.period) + " s stands " +
+                            fmt("%.1f", ratio[k]) + "x above its neighbourhood" + note;
+  return with_evidence(l,
+                       make_line("spectral line", l.period, ratio[k], p, std::move(null), found));
 }
 
 Line segment_line(const EventSeries& series, double bin_width) {
@@ -265,14 +303,21 @@ Line segment_line(const EventSeries& series, double bin_width) {
   const std::size_t k = argmax(ratio);
   const std::size_t n_searched = hi - lo;
   const double p = p_global(ratio[k], n_searched, k_eff);
-  const double period = static_cast<double>(kSegment) * bin_width / static_cast<double>(k);
+  Line placed;
+  placed.period = static_cast<double>(kSegment) * bin_width / static_cast<double>(k);
+  placed.p_global = p;
+  const double seg_s = static_cast<double>(kSegment) * bin_width;
+  const std::string note =
+      place_on_events(placed, series, bin_width, 1.0 / seg_s, seg_s, 1.0 / placed.period);
+  const double period = placed.period;
   std::string null = "smooth spectrum averaged over " + std::to_string(n_seg) + " segments of " +
                      fmt("%g", static_cast<double>(kSegment) * bin_width) + " s (effectively " +
                      fmt("%.0f", k_eff) + "): ordinate / median of its 64 neighbours; Sidak over " +
                      std::to_string(n_searched) + " frequencies";
-  const std::string found =
-      "a line at " + fmt("%.6g", period) + " s within segments: a machine that stops and restarts";
-  Line l = make_line("segment line", period, ratio[k], p, std::move(null), found);
+  const std::string found = "a line at " + fmt("%.6g", period) +
+                            " s within segments: a machine that stops and restarts" + note;
+  Line l =
+      with_evidence(placed, make_line("segment line", period, ratio[k], p, std::move(null), found));
   l.k_eff = k_eff;
   return l;
 }

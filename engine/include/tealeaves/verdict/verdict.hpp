@@ -16,6 +16,13 @@
 //        floor((sum L)^2 / sum L^2) of their noise levels L (rounded down: conservative),
 //        computed by quadrature for any K (Boost.Math gamma_p / gamma_p_inv / ibeta); or
 //      - the gaps never fall below a floor (periodicity::ttl_floor).
+//      A line found in the binned counts (p < 0.05) is then placed on the event times: the bins
+//      cannot tell f0 from its aliases |m / bin_width +- f0|, so each candidate (f0 and its
+//      aliases up to 1 Hz, at most 32 orders) is refined by the Rayleigh power of the event
+//      times within one periodogram spacing, and the strongest wins (near-ties, within 10 %,
+//      go to the lowest frequency: a strict train has equal power at its harmonics; details at
+//      refine_frequency). The line's p-value is unchanged; its period is the refined one, and
+//      the beat filter of rule 3 uses it.
 //   3. A human component is present when the sessions (lookups more than `collapse_within` s
 //      apart) that the machine does not explain (lookups with no partner one or two periods
 //      away) keep the same hours day after day (null: each day's sessions rotated by an
@@ -72,6 +79,8 @@ struct Verdict {
   // for "insufficient".
   double p_machine = 0.0, p_human = 0.0, p_any = 0.0, p_line = 0.0, p_segment_line = 0.0;
   double line_period_s = 0.0;  // period of the whole-series line (NaN if not searched)
+  // The same line's period on the bin grid, before alias resolution and refinement.
+  double line_binned_period_s = 0.0;
 };
 
 Verdict verdict(const EventSeries& series, const VerdictOptions& options = {});
@@ -95,14 +104,50 @@ double p_global(double ratio, std::size_t n_searched, double k = 1.0);
 std::vector<double> ratio_to_local_median(std::span<const double> power);
 
 struct Line {
-  double period = 0.0;  // NaN when not searched
+  double period = 0.0;  // NaN when not searched; refined on the event times when p < 0.05
   double p_global = 1.0;
   double k_eff = 1.0;  // ordinates averaged (segment line)
   Evidence evidence;
+  double binned_period = 0.0;  // the periodogram ordinate's period (NaN when not searched)
+  int alias_order = 0;         // m of the chosen |m / bin_width +- f0| (0: f0 itself)
 };
 // The whole-series line search; `alpha` is the level of its fundamental search.
 Line spectral_line(const EventSeries& series, double bin_width, double max_period, double alpha);
 // The segment-averaged line search.
 Line segment_line(const EventSeries& series, double bin_width);
+
+// Alias resolution on the event times. Candidates: f0 and |m / bin_width +- f0| for m >= 1 up
+// to kMaxAliasFrequency (periods of 1 s: shorter ones are beyond the verdict's line search and
+// beyond logs stamped to the second, where f and f + 1 Hz are the same phases) and at most
+// kMaxAliasOrder orders (at most 65 candidates per binned frequency: bounded cost; with bins
+// coarser than 32 s the shortest period considered is bin_width / 32). Each is refined by the
+// Rayleigh power Z^2_1 (events::z2n_search, window-corrected) on [f - df, f + df]: 9 points,
+// then 33 points of df / 64 around the best for the 8 strongest within a fifth of the best
+// (each point O(N); with 10 s bins and two binned frequencies, at most 42 x 9 + 9 x 33
+// points). With `segment` > 0 (the segment line) the power is the sum of Z^2_1 over
+// consecutive windows of that length (the machine restarts: phases are coherent only within a
+// segment). The winner: the lowest of binned[0]'s family (f0 and its aliases) within kNearTie
+// of that family's best, if it holds a fifth of the best power over all candidates (the bins'
+// fundamental stands, its alias resolved); otherwise the lowest of all within kNearTie of the
+// best (a strict train has equal power at its harmonics). Then a lower candidate at 1/j of the
+// winner's frequency (j <= 4, within (j + 1) df) holding a fifth of the best power replaces it
+// (a beat with two lookups a cycle can have more power at 2f or 3f than at f).
+inline constexpr double kMaxAliasFrequency = 1.0;  // Hz
+inline constexpr int kMaxAliasOrder = 32;
+inline constexpr double kNearTie = 0.9;
+
+struct RefinedFrequency {
+  double frequency = 0.0;       // Hz, the chosen candidate after refinement
+  double power = 0.0;           // its Z^2_1 (summed over segments)
+  double binned_power = 0.0;    // the best Z^2_1 within df of binned[0] itself
+  double base_frequency = 0.0;  // the binned frequency whose alias was chosen
+  int alias_order = 0;          // m of |m / bin_width +- base| (0: a binned frequency itself)
+  std::size_t n_candidates = 0;
+};
+// `binned`: the line's ordinate first, then any other ordinate whose aliases are candidates too
+// (the strongest ordinate when the line search chose a sub-harmonic of it as the fundamental:
+// folded harmonics of a fast beat make sub-harmonic combs in the bins).
+RefinedFrequency refine_frequency(const EventSeries& series, std::span<const double> binned,
+                                  double bin_width, double df, double segment = 0.0);
 
 }  // namespace tealeaves::verdict
