@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 #include <vector>
 
 #include "tealeaves/core/rng.hpp"
@@ -294,4 +295,39 @@ TEST_CASE("shuffle + max_leahy fast path equals the generic surrogate path bit f
     CHECK(std::isfinite(generic.null_values[0]));
     CHECK(generic.null_values[0] != generic.null_values[1]);
   }
+}
+
+TEST_CASE("mc_replicates: streams from first_stream, the same stop for any thread count") {
+  // Replicate i is a uniform from Rng(seed, 1000 + i); observed 0.9: exceedances are rare-ish.
+  const auto draw = [](Rng& rng) { return rng.uniform(); };
+  McOptions o;
+  o.n = 199;
+  o.seed = 5;
+  o.sequential_h = 10;
+  std::vector<double> reference;
+  std::size_t k = 0, stop = 0;
+  for (std::size_t i = 0; i < o.n && stop == 0; ++i) {
+    Rng rng(5, 1000 + i);
+    reference.push_back(rng.uniform());
+    if (reference.back() >= 0.9 && ++k == 10) stop = i + 1;
+  }
+  REQUIRE(stop > 0);
+  for (std::size_t threads : {1, 2, 8}) {
+    o.threads = threads;
+    const auto r = mc_replicates(0.9, "uniform", o, 1000, draw);
+    CHECK(r.stopped_early);
+    CHECK(r.n == stop);
+    CHECK(r.k == 10);
+    CHECK(r.p_value == doctest::Approx(10.0 / static_cast<double>(stop)));
+    REQUIRE(r.null_values.size() == stop);
+    CHECK(r.null_values == reference);
+  }
+  // Without stopping: (k + 1) / (n + 1) over all 199.
+  o.sequential_h = 0;
+  const auto full = mc_replicates(0.9, "uniform", o, 1000, draw);
+  CHECK(full.n == 199);
+  CHECK_FALSE(full.stopped_early);
+  CHECK(full.p_value == doctest::Approx((full.k + 1.0) / 200.0));
+  o.n = 0;
+  CHECK_THROWS_AS(mc_replicates(0.9, "uniform", o, 0, draw), std::invalid_argument);
 }

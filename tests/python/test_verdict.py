@@ -258,3 +258,15 @@ def test_the_refined_period_does_not_depend_on_the_time_origin() -> None:
     assert a.period_s == pytest.approx(7.0, rel=1e-3)
     assert b.period_s == pytest.approx(a.period_s, rel=1e-9)
     assert a.details["line_binned_period_s"] != pytest.approx(7.0, rel=0.05)
+
+
+def test_self_excitation_bootstrap_stops_early_on_a_clear_null() -> None:
+    # A dense day of Poisson lookups: the Hawkes bootstrap stops once 10 replicates reach the
+    # observed statistic (Besag-Clifford p = 10 / L) instead of refitting 199 times.
+    t = np.sort(np.random.default_rng(8).uniform(0, 86_400, 20_000))
+    v = tl.verdict(t)
+    excitation = next(e for e in v.evidence if e.test == "self-excitation")
+    assert v.label == "random" and excitation.p_value >= 0.05
+    assert "Besag-Clifford" in excitation.null and "of 199 replicates" in excitation.null
+    drawn = int(excitation.null.split("bootstrap, ")[1].split(" of ")[0])
+    assert 10 <= drawn < 199 and excitation.p_value == pytest.approx(10 / drawn)

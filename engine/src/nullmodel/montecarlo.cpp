@@ -199,6 +199,7 @@ bool preceded(double t, const std::vector<double>& events, double tolerance, dou
 
 // Surrogates are computed in batches of this many (fixed, so stopping is thread-independent).
 constexpr std::size_t kBatch = 64;
+constexpr std::size_t kMinBatch = 8;  // sequential batches: at least this many draws
 
 }  // namespace
 
@@ -322,9 +323,10 @@ void clopper_pearson(std::size_t k, std::size_t n, double level, double& low, do
 namespace {
 
 // The Monte-Carlo loop: draw(rng) gives one surrogate's statistic, surrogate i using
-// Rng(seed, i). The caller has checked o.n and o.ci_level.
+// Rng(seed, first_stream + i). The caller has checked o.n and o.ci_level.
 template <class Draw>
-McResult run_mc(double observed, std::string null, const McOptions& o, const Draw& draw) {
+McResult run_mc(double observed, std::string null, const McOptions& o, const Draw& draw,
+                std::uint64_t first_stream = 0) {
   McResult out;
   out.null = std::move(null);
   out.observed = observed;
@@ -337,12 +339,15 @@ McResult run_mc(double observed, std::string null, const McOptions& o, const Dra
   std::size_t k = 0, done = 0;
   // Without sequential stopping all surrogates form one batch: threads are started once per
   // test, not once per kBatch surrogates (each start also re-faults the thread's FFT buffers).
-  const std::size_t batch = o.sequential_h > 0 ? kBatch : o.n;
+  // With it, batches of about h: no stop can come before h draws, and draws past the stop are
+  // wasted. The batch size never changes the result: the stop is the first index reaching h.
+  const std::size_t batch =
+      o.sequential_h > 0 ? std::clamp<std::size_t>(o.sequential_h, kMinBatch, kBatch) : o.n;
   for (std::size_t begin = 0; begin < o.n && !out.stopped_early; begin += batch) {
     const std::size_t end = std::min(o.n, begin + batch);
     parallel_for_blocks(end - begin, 1, o.threads, [&](std::size_t b, std::size_t e) {
       for (std::size_t j = b; j < e; ++j) {
-        Rng rng(o.seed, begin + j);
+        Rng rng(o.seed, first_stream + begin + j);
         values[begin + j] = draw(rng);
       }
     });
@@ -368,6 +373,13 @@ McResult run_mc(double observed, std::string null, const McOptions& o, const Dra
 }
 
 }  // namespace
+
+McResult mc_replicates(double observed, std::string null, const McOptions& o,
+                       std::uint64_t first_stream, const std::function<double(Rng&)>& draw) {
+  require(o.n >= 1, "n", "must be >= 1");
+  require(o.ci_level > 0.0 && o.ci_level < 1.0, "ci_level", "must be in (0, 1)");
+  return run_mc(observed, std::move(null), o, draw, first_stream);
+}
 
 McResult mc_test(const EventSeries& series, const std::function<double(const EventSeries&)>& stat,
                  const SurrogateGenerator& generator, const McOptions& o) {

@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 
 #include "tealeaves/core/errors.hpp"
-#include "tealeaves/core/parallel.hpp"
 #include "tealeaves/core/stats.hpp"
+#include "tealeaves/nullmodel/montecarlo.hpp"
 #include "verdict_internal.hpp"
 
 namespace tealeaves::verdict {
@@ -36,15 +37,24 @@ RoutineOptions flat(const RoutineOptions& like) {
   return o;
 }
 
-// Bootstrap p = (k + 1) / (B + 1) of `observed` against replicate statistics (NaN counts as
-// exceeding; ties within 1e-12 relative count as exceeding).
-void bootstrap_p(LrTest& t, const std::vector<double>& replicate) {
-  t.n_bootstrap = replicate.size();
-  t.k = 0;
-  for (const double s : replicate) {
-    if (!(s < t.statistic - 1e-12 * (1.0 + std::abs(t.statistic)))) ++t.k;
-  }
-  t.p_bootstrap = static_cast<double>(t.k + 1) / static_cast<double>(t.n_bootstrap + 1);
+// The parametric bootstrap of one LR test: replicate i from Rng(seed, first_stream + i),
+// p = (k + 1) / (B + 1), or Besag-Clifford's h / L when `sequential_h` exceedances came first
+// (NaN replicates count as exceeding; ties within rounding of the statistic count too).
+void bootstrap_p(LrTest& t, const CompareOptions& options, std::uint64_t first_stream,
+                 const std::function<double(Rng&)>& replicate) {
+  nullmodel::McOptions mc;
+  mc.n = options.n_bootstrap;
+  mc.seed = options.seed;
+  mc.threads = options.threads;
+  mc.sequential_h = options.sequential_h;
+  mc.keep_null_values = false;
+  const auto r = nullmodel::mc_replicates(t.statistic, t.null_model, mc, first_stream, replicate);
+  t.k = r.k;
+  t.n_bootstrap = r.n;
+  t.stopped_early = r.stopped_early;
+  t.p_bootstrap = r.p_value;
+  t.p_value = r.p_value;
+  t.method = "parametric_bootstrap";
 }
 
 // 2 (logL routine - logL poisson) on one simulated series (NaN if too few events).
@@ -133,19 +143,12 @@ ModelComparison compare_models(const EventSeries& series, const CompareOptions& 
     t.method = "chi2";
     t.p_bootstrap = kNaN;
     if (b_count > 0) {
-      std::vector<double> stat(b_count, kNaN);
       const RoutineDesign flat_design(series.origin(), series.duration(), flat(options.routine));
       const std::vector<double> coef = {std::log(poisson->params[0])};
-      parallel_for_blocks(b_count, 1, options.threads, [&](std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i) {
-          Rng rng(options.seed, i);
-          const auto sim = simulate_routine(flat_design, coef, gti, rng);
-          stat[i] = routine_statistic(design, sim, gti, out.exposure);
-        }
+      bootstrap_p(t, options, 0, [&](Rng& rng) {
+        const auto sim = simulate_routine(flat_design, coef, gti, rng);
+        return routine_statistic(design, sim, gti, out.exposure);
       });
-      bootstrap_p(t, stat);
-      t.p_value = t.p_bootstrap;
-      t.method = "parametric_bootstrap";
     }
     out.lr_tests.push_back(t);
   }
@@ -173,22 +176,16 @@ ModelComparison compare_models(const EventSeries& series, const CompareOptions& 
     t.p_bootstrap = kNaN;
     t.method = "parametric_bootstrap";
     if (b_count > 0 && std::isfinite(ll0)) {
-      std::vector<double> stat(b_count, kNaN);
       const RoutineDesign null_design(series.origin(), series.duration(),
                                       routine_background ? options.routine : flat(options.routine));
       std::vector<double> coef =
           routine_background
               ? background->params
               : std::vector<double>{std::log(static_cast<double>(series.size()) / out.exposure)};
-      parallel_for_blocks(b_count, 1, options.threads, [&](std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i) {
-          Rng rng(options.seed, kStreamsPerTest + i);
-          const auto sim = simulate_routine(null_design, coef, gti, rng);
-          stat[i] = hawkes_statistic(null_design, routine_background, sim, gti, out.exposure);
-        }
+      bootstrap_p(t, options, kStreamsPerTest, [&](Rng& rng) {
+        const auto sim = simulate_routine(null_design, coef, gti, rng);
+        return hawkes_statistic(null_design, routine_background, sim, gti, out.exposure);
       });
-      bootstrap_p(t, stat);
-      t.p_value = t.p_bootstrap;
     }
     out.lr_tests.push_back(t);
   }

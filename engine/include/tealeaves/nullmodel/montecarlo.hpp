@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tealeaves/core/rng.hpp"
 #include "tealeaves/core/series.hpp"
 #include "tealeaves/nullmodel/surrogates.hpp"
 
@@ -114,6 +115,12 @@ McResult mc_test(const EventSeries& series, Statistic statistic, Null null,
 // Any statistic (it must be thread-safe; it is called concurrently on different surrogates).
 McResult mc_test(const EventSeries& series, const std::function<double(const EventSeries&)>& stat,
                  const SurrogateGenerator& generator, const McOptions& options = {});
+
+// The same loop for any replicate statistic (a parametric bootstrap, say): draw(rng) is
+// replicate i's statistic, with rng = Rng(o.seed, first_stream + i); o.null and o.statistic are
+// not used. Sequential stopping, ties and the p-value are as for mc_test.
+McResult mc_replicates(double observed, std::string null, const McOptions& o,
+                       std::uint64_t first_stream, const std::function<double(Rng&)>& draw);
 
 // Clopper-Pearson interval for a binomial proportion from k successes in n trials.
 void clopper_pearson(std::size_t k, std::size_t n, double level, double& low, double& high);

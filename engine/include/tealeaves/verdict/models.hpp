@@ -153,14 +153,15 @@ struct ProcessFit {
 
 struct LrTest {
   std::string null, alternative;
-  double statistic = 0.0;    // 2 (logL_alternative - logL_null), >= 0
-  double dof = 0.0;          // extra parameters
-  double p_chi2 = 0.0;       // asymptotic chi2(dof) p (NaN where the chi2 theory fails)
-  double p_bootstrap = 0.0;  // (k + 1) / (B + 1) from the fitted null (NaN if B = 0)
-  std::size_t k = 0, n_bootstrap = 0;
-  double p_value = 0.0;    // the bootstrap p when B > 0, else p_chi2
-  std::string method;      // "parametric_bootstrap" or "chi2"
-  std::string null_model;  // what the replicates were simulated from
+  double statistic = 0.0;              // 2 (logL_alternative - logL_null), >= 0
+  double dof = 0.0;                    // extra parameters
+  double p_chi2 = 0.0;                 // asymptotic chi2(dof) p (NaN where the chi2 theory fails)
+  double p_bootstrap = 0.0;            // (k + 1) / (B + 1) from the fitted null (NaN if B = 0)
+  std::size_t k = 0, n_bootstrap = 0;  // exceedances, replicates drawn
+  bool stopped_early = false;          // Besag-Clifford: p = k / n_bootstrap
+  double p_value = 0.0;                // the bootstrap p when B > 0, else p_chi2
+  std::string method;                  // "parametric_bootstrap" or "chi2"
+  std::string null_model;              // what the replicates were simulated from
 };
 
 struct CompareOptions {
@@ -169,6 +170,9 @@ struct CompareOptions {
   RoutineOptions routine;
   double period_hint = 0.0;      // renewal starting period (0: the median gap)
   std::size_t n_bootstrap = 99;  // parametric-bootstrap replicates per LR test
+  // > 0: Besag & Clifford (1991) sequential stopping once this many replicates reach the
+  // observed statistic (p = h / L, valid; a clear non-rejection then costs ~h / p replicates).
+  std::size_t sequential_h = 0;
   std::uint64_t seed = 0;
   std::size_t threads = 0;
 };

@@ -29,7 +29,8 @@
 //      independent uniform time) or avoid some weekdays (null: whole days permuted among
 //      weekdays); Monte-Carlo p = (k+1)/(n+1), the smaller Bonferroni-corrected for the two.
 //      Where the sessions span fewer than two days, self-excitation stands in: Hawkes against its
-//      own routine background (compare_models, parametric bootstrap).
+//      own routine background (compare_models, parametric bootstrap, stopped once 10 replicates
+//      reach the observed statistic: Besag-Clifford p = 10 / replicates drawn, valid).
 //   4. machine and human -> mixed; machine only -> periodic; human only -> human; neither ->
 //      random.
 // Each family (the machine's three tests, the person's two or one) is Bonferroni-corrected to
