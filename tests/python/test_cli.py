@@ -259,3 +259,21 @@ def test_lockstep_pairs_are_capped_adjusted_and_seeded() -> None:
     assert len(lines) == 1 and "\x1b" not in lines[0]
     assert lines[0].startswith(f"lockstep: {pairs[0]['client_a']} and evil\\x1b[31m")
     assert "100 % within 2 s" in lines[0] and "p_adjusted = 5.00e-03 over 10 pairs" in lines[0]
+
+
+def test_analyze_times_the_wrccdc_scan_at_its_own_pace(capsys) -> None:
+    # The NBSTAT scan sends 6 queries every 1.513 s: a period under the default 2 s search
+    # floor, so analyze raises the Z^2 band to 1.25 / P for it (SOURCE.md calls the scan "not
+    # periodic": by its timing it is a machine schedule, and tealeaves says so with its pace).
+    from conftest import shared_file
+
+    log = str(shared_file("wrccdc-2018-zeek-dns/dns.log"))
+    argv = ["analyze", log, "--client", "10.47.1.208", "--json", "--surrogates", "0"]
+    assert main([*argv, "--quiet"]) == 0
+    scan = json.loads(capsys.readouterr().out)["series"][0]
+    assert scan["verdict"] == "periodic"
+    assert scan["verdict_period_s"] == pytest.approx(1.513, abs=0.005)
+    assert scan["periods"][0]["period_s"] == pytest.approx(1.513, abs=0.005)
+    beat = scan["periodic_spans"]
+    assert beat["n_significant"] == beat["n_windows"] == 16  # every minute of the scan
+    assert beat["lookups_per_tick"] == pytest.approx(5.8, abs=0.3)

@@ -211,6 +211,7 @@ def test_periodic_spans_counts_match_a_plain_reference_and_date_the_beat() -> No
     assert 8 * 86_400 - 1900 < r.last_beat < 8 * 86_400
     document = r.to_dict()
     assert document["n_significant"] == 4 and document["spans"] == [[4 * 86_400.0, 8 * 86_400.0]]
+    assert r.n_events == 342 and document["lookups_per_tick"] == pytest.approx(342 / r.n_ticks)
     assert "binomial" in document["null"] and "Tarone" in document["correction"]
     assert "PeriodicSpans" in r._repr_html_()
 

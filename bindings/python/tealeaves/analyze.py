@@ -32,10 +32,15 @@ PAIR_TOLERANCE = 2.0  # seconds: the lockstep window +-tolerance
 PAIR_BUDGET = 2e8  # lookups x surrogates over all pairs (~ 20 s): bounds the cost of big logs
 
 
-def z2_fmax(duration: float) -> float:
-    """Highest frequency of the period search: 0.5 Hz (2 s periods), lowered for long series
-    so that the grid (5 frequencies per 1 / duration) stays within ``MAX_FREQUENCIES``."""
-    return min(0.5, MAX_FREQUENCIES / (5.0 * duration))
+def z2_fmax(duration: float, machine_period: float | None = None) -> float:
+    """Highest frequency of the period search: 0.5 Hz (2 s periods), raised to 1.25 / P (at
+    most 1 Hz, the verdict's shortest period) when the verdict found a machine period P under
+    2.5 s, and lowered for long series so that the grid (5 frequencies per 1 / duration) stays
+    within ``MAX_FREQUENCIES``."""
+    top = 0.5
+    if machine_period is not None and math.isfinite(machine_period) and machine_period > 0:
+        top = min(max(top, 1.25 / machine_period), 1.0)
+    return min(top, MAX_FREQUENCIES / (5.0 * duration))
 
 
 _NICE_WIDTHS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
@@ -159,14 +164,17 @@ def summarize_series(
         ]
     # Structured nulls: is a period more than the series' own weekly routine, or its own gaps
     # in another order, would produce anywhere in the band?
+    judged = verdict(series, seed=seed).to_dict()
     detection = detect_periods(
-        series, fmax=z2_fmax(series.duration), structured_nulls=surrogates, seed=seed
+        series,
+        fmax=z2_fmax(series.duration, judged.get("period_s")),
+        structured_nulls=surrogates,
+        seed=seed,
     )
     periods = [{key: _plain(getattr(p, key)) for key in PERIOD_KEYS} for p in detection.periods]
     for null, values in detection.structured_p.items():
         for period, value in zip(periods, values):
             period[f"p_{null}"] = value
-    judged = verdict(series, seed=seed).to_dict()
     return SeriesSummary(
         client,
         qname,

@@ -430,7 +430,8 @@ def _print_spans(out: Any, spans: dict[str, Any]) -> None:
         return
     out(
         f"  beat present: first {_when(spans['first_beat'])}, last {_when(spans['last_beat'])}, "
-        f"in {found} (family-wise alpha {spans['alpha']:g})\n"
+        f"in {found} (family-wise alpha {spans['alpha']:g}); "
+        f"{spans['lookups_per_tick']:.2g} lookups per beat\n"
     )
 
 

@@ -320,6 +320,7 @@ class PeriodicSpans:
     collapse_s: float
     alpha: float
     n_ticks: int
+    n_events: int  # lookups (with multiplicity): n_events / n_ticks lookups per beat
     n_testable: int  # Tarone's K: windows counted in the correction
     spans: list[tuple[float, float]]
     first_beat: float | None
@@ -327,6 +328,11 @@ class PeriodicSpans:
     null: str
     correction: str
     windows: dict[str, np.ndarray] = field(repr=False)
+
+    @property
+    def lookups_per_tick(self) -> float:
+        """Lookups per tick (a beacon: about 1; a sweep sends several at once)."""
+        return self.n_events / self.n_ticks if self.n_ticks else math.nan
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per window: start, end, n_on, n_beside, p_value, p_adjusted, testable,
@@ -345,6 +351,7 @@ class PeriodicSpans:
             "collapse_s": self.collapse_s,
             "alpha": self.alpha,
             "n_ticks": self.n_ticks,
+            "lookups_per_tick": self.lookups_per_tick,
             "n_windows": len(self.windows["start"]),
             "n_testable": self.n_testable,
             "n_significant": int(np.count_nonzero(self.windows["significant"])),
@@ -427,6 +434,7 @@ def periodic_spans(
         collapse_s=raw["collapse"],
         alpha=raw["alpha"],
         n_ticks=int(raw["n_ticks"]),
+        n_events=int(series.total_count),
         n_testable=int(raw["n_testable"]),
         spans=[(float(a), float(b)) for a, b in raw["spans"]],
         first_beat=_finite_or_none(raw["first_beat"]),

@@ -253,7 +253,8 @@ def _analyze(series: EventSeries, marks: np.ndarray | None, zones: list[Any], se
     out["verdict"] = verdict(series, seed=seed)
     search = None
     if n >= 2 and series.duration > 0:
-        search = detect_periods(series, fmax=z2_fmax(series.duration), seed=seed)
+        fmax = z2_fmax(series.duration, out["verdict"].period_s)
+        search = detect_periods(series, fmax=fmax, seed=seed)
     out["search"] = search
     periods = [] if search is None else [p.period_s for p in search.periods]
     period = out["verdict"].period_s or (periods[0] if periods else None)
