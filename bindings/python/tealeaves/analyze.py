@@ -275,7 +275,7 @@ def rate_change_points(series: EventSeries) -> dict[str, Any]:
 def lockstep_pairs(
     items: list[tuple[str, str, EventSeries]], *, seed: int = 0
 ) -> list[dict[str, Any]]:
-    """Lockstep (:func:`tealeaves.timeline.lockstep`, +-2 s) of every pair of ``items`` that
+    """Lockstep (:func:`tealeaves.lockstep`, +-2 s) of every pair of ``items`` that
     share a qname, both with at least ``PAIR_MIN_EVENTS`` lookups: the first ``MAX_PAIRS``
     such pairs in the order given (largest series first), a = the larger series.
 
