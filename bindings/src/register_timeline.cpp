@@ -11,6 +11,7 @@
 #include "tealeaves/core/series.hpp"
 #include "tealeaves/nullmodel/surrogates.hpp"
 #include "tealeaves/timeline/coincidence.hpp"
+#include "tealeaves/timeline/lockstep.hpp"
 
 namespace py = pybind11;
 namespace tl = tealeaves::timeline;
@@ -139,6 +140,33 @@ py::tuple count(const tealeaves::EventSeries& series, const DoubleArray& event_s
   return py::make_tuple(c.precursor, c.trigger, n_events, dropped);
 }
 
+py::dict lockstep(const tealeaves::EventSeries& a, const tealeaves::EventSeries& b,
+                  double tolerance, double max_shift, std::size_t n_surrogates, std::uint64_t seed,
+                  std::size_t threads) {
+  tl::Lockstep r;
+  {
+    py::gil_scoped_release release;
+    r = tl::lockstep(a, b, {tolerance, max_shift, n_surrogates, seed, threads});
+  }
+  py::dict d;
+  d["n_a"] = r.n_a;
+  d["n_b"] = r.n_b;
+  d["n_b_outside"] = r.n_b_outside;
+  d["k_a"] = r.k_a;
+  d["k_b"] = r.k_b;
+  d["fraction_a"] = r.fraction_a;
+  d["fraction_b"] = r.fraction_b;
+  d["median_lag"] = r.median_lag;
+  d["p_a"] = r.p_a;
+  d["p_b"] = r.p_b;
+  d["p_value"] = r.p_value;
+  d["n_surrogates"] = r.n_surrogates;
+  d["matched_a"] = to_numpy(std::move(r.matched_a));
+  d["lags"] = to_numpy(std::move(r.lags));
+  d["null"] = r.null;
+  return d;
+}
+
 }  // namespace
 
 void register_timeline(py::module_& m) {
@@ -157,6 +185,9 @@ void register_timeline(py::module_& m) {
         "(precursor lookups, triggered events, events kept, events dropped) for one cell",
         py::arg("series"), py::arg("event_starts"), py::arg("event_ends"), py::kw_only(),
         py::arg("tolerance"), py::arg("lag") = 0.0);
+  m.def("lockstep", &lockstep, py::arg("a"), py::arg("b"), py::kw_only(),
+        py::arg("tolerance") = 2.0, py::arg("max_shift") = 600.0, py::arg("n_surrogates") = 999,
+        py::arg("seed") = 0, py::arg("threads") = 0);
   m.def("donges_p_value", &tl::donges_p_value,
         "Donges et al. (2016) P(K >= k), K ~ Binomial(n, 1 - (1 - width/span)^n_other)",
         py::arg("k"), py::arg("n"), py::arg("n_other"), py::arg("width"), py::arg("span"));

@@ -153,25 +153,3 @@ def test_lockstep_refuses_empty_series_and_wrong_types() -> None:
         lockstep(a, a, tolerance="2 s")
     with pytest.raises(TypeError, match="n_surrogates"):
         lockstep(a, a, n_surrogates=9.5)
-
-
-def test_lockstep_rotations_stay_in_good_time() -> None:
-    from tealeaves.lockstep import _GoodTime
-
-    rng = np.random.default_rng(8)
-    gaps = [[1000.0, 2500.0], [6000.0, 6100.0]]
-    t = np.sort(np.r_[rng.uniform(0.0, 10_000.0, 400), 1000.0, 6000.0])  # two at gap edges
-    s = tl.EventSeries(t, start=0.0, end=10_000.0, gaps=gaps, drop_outside=True)
-    good = _GoodTime(s)
-    assert good.exposure == pytest.approx(10_000.0 - 1600.0)
-    assert good.rotated(0.0) == pytest.approx(s.times)
-    assert good.rotated(good.exposure) == pytest.approx(s.times)  # a full turn
-    for shift in (-3000.0, 1.5, 450.0, 7777.0):
-        r = good.rotated(shift)
-        assert r.size == s.n_events and np.all(np.diff(r) >= 0)
-        for lo, hi in gaps:
-            assert not np.any((r > lo) & (r < hi))
-        # Rotating back restores the series; good-time gaps between lookups are kept.
-        assert _GoodTime(tl.EventSeries(r, start=0.0, end=10_000.0, gaps=gaps)).rotated(
-            -shift
-        ) == pytest.approx(s.times, abs=1e-6)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import _core
 from ._series_input import as_series
 from ._validation import check_count
 from .results import _html_table
@@ -24,8 +25,6 @@ from .timeline import coincidence
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
-
-    from .series import EventSeries
 
 
 LOCKSTEP_NULL = (
@@ -131,87 +130,6 @@ class Lockstep:
         return ax
 
 
-def _nearest_lags(a: np.ndarray, b: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
-    """For each sorted time of ``a``, the signed lag b - a of its nearest ``b`` (the earlier
-    one on a tie) when within ``tolerance``: (matched a times, lags)."""
-    if b.size == 0:
-        return np.empty(0), np.empty(0)
-    right = np.clip(np.searchsorted(b, a, side="left"), 0, b.size - 1)
-    left = np.clip(right - 1, 0, b.size - 1)
-    lag_right, lag_left = b[right] - a, b[left] - a
-    lag = np.where(np.abs(lag_left) <= np.abs(lag_right), lag_left, lag_right)
-    hit = np.abs(lag) <= tolerance
-    return a[hit], lag[hit]
-
-
-def _symmetric_counts(a: np.ndarray, b: np.ndarray, tolerance: float) -> tuple[int, int]:
-    """(a times with some b within +-tolerance, b times with some a within it); both sorted."""
-
-    def covered(x: np.ndarray, y: np.ndarray) -> int:
-        if x.size == 0 or y.size == 0:
-            return 0
-        j = np.minimum(np.searchsorted(y, x - tolerance, side="left"), y.size - 1)
-        return int(np.count_nonzero(np.abs(y[j] - x) <= tolerance))
-
-    return covered(a, b), covered(b, a)
-
-
-class _GoodTime:
-    """Rotation along a series' good time: times <-> good-time coordinates in [0, exposure)."""
-
-    def __init__(self, series: EventSeries) -> None:
-        gti = np.asarray(series.good_intervals, dtype=float).reshape(-1, 2)
-        self.lo, lengths = gti[:, 0], gti[:, 1] - gti[:, 0]
-        self.cum = np.concatenate([[0.0], np.cumsum(lengths)])
-        self.exposure = float(self.cum[-1])
-        times = np.asarray(series.times, dtype=float)
-        k = np.clip(np.searchsorted(self.lo, times, side="right") - 1, 0, len(self.lo) - 1)
-        self.g = self.cum[k] + (times - self.lo[k])  # sorted
-
-    def rotated(self, shift: float) -> np.ndarray:
-        """The times rotated by ``shift`` seconds of good time (sorted, relative)."""
-        u = shift % self.exposure
-        cut = int(np.searchsorted(self.g, self.exposure - u, side="left"))
-        g = np.concatenate([self.g[cut:] + (u - self.exposure), self.g[:cut] + u])
-        if len(self.lo) == 1:  # no gaps: good time is the window
-            return self.lo[0] + g
-        g = np.clip(g, 0.0, np.nextafter(self.exposure, 0.0))
-        # A coordinate on a boundary maps to the end of the earlier interval (as it came).
-        k = np.clip(np.searchsorted(self.cum, g, side="left") - 1, 0, len(self.lo) - 1)
-        return self.lo[k] + (g - self.cum[k])
-
-
-def _max_t(stats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Westfall-Young single-step max-T (as the engine's coincidence): rows = observed then
-    surrogates, columns = tests; each column standardised over all rows (constant: 0); ties
-    count against the observation. Returns (marginal p, adjusted p)."""
-    rows = stats.shape[0]
-    sd = stats.std(axis=0)
-    z = np.where(sd > 0, (stats - stats.mean(axis=0)) / np.where(sd > 0, sd, 1.0), 0.0)
-    top = z.max(axis=1)
-    marginal = (stats >= stats[0]).sum(axis=0) / rows
-    adjusted = np.array([np.count_nonzero(top >= z[0, j]) for j in range(z.shape[1])]) / rows
-    return marginal, adjusted
-
-
-def _local_shift_p(
-    sa: EventSeries, b_rel: np.ndarray, tol: float, max_shift: float, n: int, seed: int
-) -> tuple[float, float, float]:
-    """Monte-Carlo against rotations of a by u seconds of good time, |u| uniform in
-    (2 tol, max_shift] with a random sign (b fixed): every coincident pair is broken, and the
-    rhythm slower than max_shift kept. Returns (p_a, p_b, family-wise p over both
-    directions)."""
-    good = _GoodTime(sa)
-    rng = np.random.default_rng([seed, 0x10C5])
-    shifts = rng.uniform(2.0 * tol, max_shift, n) * rng.choice((-1.0, 1.0), n)
-    stats = np.empty((n + 1, 2))
-    stats[0] = _symmetric_counts(np.asarray(sa.times, dtype=float), b_rel, tol)
-    for i, u in enumerate(shifts, start=1):
-        stats[i] = _symmetric_counts(good.rotated(float(u)), b_rel, tol)
-    marginal, adjusted = _max_t(stats)
-    return float(marginal[0]), float(marginal[1]), float(adjusted.min())
-
-
 def lockstep(
     a: Any,
     b: Any,
@@ -254,7 +172,7 @@ def lockstep(
     tolerance : seconds (or timedelta) > 0
     max_shift : seconds (or timedelta) > 2 tolerance, or None (any rotation)
     n_surrogates, seed : Monte-Carlo settings (the same seed gives the same result).
-    threads : engine threads for ``max_shift=None`` (identical results for any count).
+    threads : engine threads (identical results for any count).
     shift_step : ``max_shift=None`` only: seconds (or timedelta) >= 0; 0 rotates by any amount.
     """
     sa = as_series(a)
@@ -279,15 +197,21 @@ def lockstep(
     threads = check_count(threads, "threads")
     if sa.exposure <= 0.0:
         raise ValueError("a: has no observed time to rotate in")
-    b_abs = np.asarray(sb.absolute_times, dtype=float)
-    keep = (b_abs >= sa.start) & (b_abs <= sa.end)
-    b_rel = b_abs[keep] - sa.origin  # relative to a's origin: full precision for epoch times
-    a_rel = np.asarray(sa.times, dtype=float)
-    k_a, k_b = _symmetric_counts(a_rel, b_rel, tol)
+    core = _core.timeline.lockstep(
+        sa._impl,
+        sb._impl,
+        tolerance=tol,
+        max_shift=2.0 * tol + 1.0 if shift is None else shift,
+        n_surrogates=0 if shift is None else n_surrogates,
+        seed=seed,
+        threads=threads,
+    )
+    p_a, p_b, p_value = core["p_a"], core["p_b"], core["p_value"]
+    null = core["null"]
     if shift is None:
         r = coincidence(
             sa,
-            np.ascontiguousarray(b_abs),
+            np.ascontiguousarray(sb.absolute_times, dtype=float),
             tolerances=(2.0 * tol,),
             lags=(-tol,),
             n_surrogates=n_surrogates,
@@ -300,28 +224,25 @@ def lockstep(
         p_a, p_b = float(r.table["p_precursor"][0]), float(r.table["p_trigger"][0])
         p_value = float(r.global_p)
         how = "by any amount" if step == 0.0 else f"by whole steps of {step:g} s"
-    else:
-        p_a, p_b, p_value = _local_shift_p(sa, b_rel, tol, shift, n_surrogates, seed)
-        how = f"by u, |u| uniform in ({2 * tol:g}, {shift:g}] s, either sign"
-    matched, lags = _nearest_lags(a_rel, b_rel, tol)
+        null = LOCKSTEP_NULL.format(how=how)
     return Lockstep(
-        n_a=int(sa.n_events),
-        n_b=int(sb.n_events),
-        n_b_outside=int(np.count_nonzero(~keep)),
+        n_a=int(core["n_a"]),
+        n_b=int(core["n_b"]),
+        n_b_outside=int(core["n_b_outside"]),
         tolerance_s=tol,
         max_shift_s=float("nan") if shift is None else shift,
-        k_a=k_a,
-        k_b=k_b,
-        fraction_a=k_a / sa.n_events,
-        fraction_b=k_b / b_rel.size if b_rel.size else 0.0,
-        median_lag_s=float(np.median(lags)) if lags.size else float("nan"),
-        p_value=p_value,
-        p_a=p_a,
-        p_b=p_b,
+        k_a=int(core["k_a"]),
+        k_b=int(core["k_b"]),
+        fraction_a=float(core["fraction_a"]),
+        fraction_b=float(core["fraction_b"]),
+        median_lag_s=float(core["median_lag"]),
+        p_value=float(p_value),
+        p_a=float(p_a),
+        p_b=float(p_b),
         n_surrogates=n_surrogates,
-        null=LOCKSTEP_NULL.format(how=how),
-        a_times=matched + sa.origin,
-        lag_s=lags,
+        null=null,
+        a_times=core["matched_a"],
+        lag_s=core["lags"],
     )
 
 

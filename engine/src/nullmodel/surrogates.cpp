@@ -263,26 +263,7 @@ EventSeries SurrogateGenerator::draw_dither(Rng& rng) const {
 
 // Rotate the events along good time (the good intervals laid end to end) by a uniform shift.
 EventSeries SurrogateGenerator::draw_shift(Rng& rng) const {
-  const auto t = series_->times();
-  const auto& good = series_->good_intervals();
-  std::vector<double> offsets(good.size(), 0.0);
-  double exposure = 0.0;
-  for (std::size_t j = 0; j < good.size(); ++j) {
-    offsets[j] = exposure;
-    exposure += good[j].length();
-  }
-  const double shift = rng.uniform() * exposure;
-  std::vector<double> times(t.size());
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    const std::size_t j = interval_of(good, t[i]);
-    double u = offsets[j] + (t[i] - good[j].start) + shift;
-    if (u >= exposure) u -= exposure;
-    auto it = std::upper_bound(offsets.begin(), offsets.end(), u);
-    const std::size_t k = static_cast<std::size_t>(it - offsets.begin()) - 1;
-    times[i] = std::clamp(good[k].start + (u - offsets[k]), good[k].start, good[k].stop);
-  }
-  std::sort(times.begin(), times.end());
-  return make(std::move(times));
+  return make(rotated_times(*series_, rng.uniform() * series_->exposure()));
 }
 
 EventSeries SurrogateGenerator::draw_blocks(Rng& rng) const {
@@ -315,6 +296,34 @@ EventSeries SurrogateGenerator::draw_blocks(Rng& rng) const {
     times[last - 1] = t[last - 1];
   }
   return make(std::move(times));
+}
+
+std::vector<double> rotated_times(const EventSeries& series, double shift) {
+  const auto t = series.times();
+  const auto& good = series.good_intervals();
+  std::vector<double> offsets(good.size(), 0.0);
+  double exposure = 0.0;
+  for (std::size_t j = 0; j < good.size(); ++j) {
+    offsets[j] = exposure;
+    exposure += good[j].length();
+  }
+  std::vector<double> times(t.size());
+  if (!(exposure > 0.0)) {
+    std::copy(t.begin(), t.end(), times.begin());
+    return times;
+  }
+  shift = std::fmod(shift, exposure);
+  if (shift < 0.0) shift += exposure;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const std::size_t j = interval_of(good, t[i]);
+    double u = offsets[j] + (t[i] - good[j].start) + shift;
+    if (u >= exposure) u -= exposure;
+    auto it = std::upper_bound(offsets.begin(), offsets.end(), u);
+    const std::size_t k = static_cast<std::size_t>(it - offsets.begin()) - 1;
+    times[i] = std::clamp(good[k].start + (u - offsets[k]), good[k].start, good[k].stop);
+  }
+  std::sort(times.begin(), times.end());
+  return times;
 }
 
 EventSeries poisson_surrogate(const EventSeries& series, Rng& rng) {

@@ -93,6 +93,11 @@ class SurrogateGenerator {
   std::vector<double> gaps_;       // block_bootstrap: every within-interval gap, in order
 };
 
+// The series' times (relative, sorted) rotated by `shift` seconds of good time: the observed
+// time with its outages cut out, joined end to start. The circular_shift null draws the shift
+// uniformly over the exposure; any real shift is taken modulo the exposure.
+std::vector<double> rotated_times(const EventSeries& series, double shift);
+
 // One surrogate each (convenience wrappers around SurrogateGenerator).
 EventSeries poisson_surrogate(const EventSeries& series, Rng& rng);
 EventSeries routine_surrogate(const EventSeries& series, Rng& rng, double utc_offset_seconds = 0.0,
