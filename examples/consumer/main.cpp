@@ -1,4 +1,5 @@
-// Bins a jittered 300 s beacon and finds its period in the Leahy periodogram.
+// Bins a jittered 300 s beacon and finds its period in the Leahy periodogram; then asks the
+// verdict (machine, person or chance?) and when the beat is present, as `tealeaves analyze` does.
 #include <tealeaves/tealeaves.hpp>
 
 #include <cmath>
@@ -31,5 +32,14 @@ int main() {
               spectrum.power[best]);
   // The strongest peak of a 300 s pulse train is its fundamental or a harmonic of it.
   const double ratio = 300.0 / period;
-  return (std::abs(ratio - std::round(ratio)) < 0.02) ? 0 : 1;
+  const bool harmonic = std::abs(ratio - std::round(ratio)) < 0.02;
+
+  const auto verdict = tealeaves::verdict::verdict(series);
+  const auto spans = tealeaves::periodicity::period_spans(series, verdict.period_s);
+  std::size_t present = 0;
+  for (const auto& w : spans.windows) present += w.significant ? 1 : 0;
+  std::printf("verdict: %s, machine period %.2f s; beat present in %zu of %zu windows of %.0f s\n",
+              verdict.label.c_str(), verdict.period_s, present, spans.windows.size(), spans.window);
+  const bool machine = verdict.label == "periodic" && std::abs(verdict.period_s - 300.0) < 1.0;
+  return harmonic && machine && !spans.spans.empty() ? 0 : 1;
 }
