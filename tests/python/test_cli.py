@@ -72,6 +72,8 @@ def test_json_output_has_stable_keys_and_the_beacon_period(capsys) -> None:
         assert len(changes["segments"]) == len(changes["times"]) + 1
         assert changes["penalty"] == "bic" and changes["bin_width_s"] < 86400  # span < 14 d
     assert beacon["activity"]["change_points"]["times"] == []
+    # A machine's bins hold four of its periods: its own beat is not a change of its rate.
+    assert beacon["activity"]["change_points"]["bin_width_s"] == pytest.approx(1200.0, rel=1e-3)
     # The beacon's beat is present through the whole sample; the Poisson series has no beat.
     beat = beacon["periodic_spans"]
     assert beat["status"] == "ok" and beat["period_s"] == pytest.approx(300.0, rel=1e-3)

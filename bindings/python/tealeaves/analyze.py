@@ -190,7 +190,7 @@ def summarize_series(
         dict(detection.ttl_floor.__dict__),
         _gaps(detection.series, periods[0]["period_s"] if periods else None),
         judged,
-        _activity(series),
+        _activity(series, judged.get("period_s")),
         _spans(series, judged.get("period_s")),
     )
 
@@ -202,7 +202,7 @@ def _spans(series: EventSeries, period: float | None) -> dict[str, Any]:
     return {"status": "ok", **periodic_spans(series, period).to_dict()}
 
 
-def _activity(series: EventSeries) -> dict[str, Any]:
+def _activity(series: EventSeries, machine_period: float | None = None) -> dict[str, Any]:
     """When the lookups happen: time of day (UTC), Bayesian Blocks, significant silences."""
     if series.n_events < 3 or series.duration <= 0:
         return {"status": "insufficient_data"}
@@ -228,7 +228,7 @@ def _activity(series: EventSeries) -> dict[str, Any]:
             "rates": blocks.rates.tolist(),
             "p0": blocks.p0,
         },
-        "change_points": rate_change_points(series),
+        "change_points": rate_change_points(series, machine_period),
         "outages": silences.to_dict(),
     }
 
@@ -240,14 +240,26 @@ CHANGE_POINT_NULL = (
 )
 
 
-def rate_change_points(series: EventSeries) -> dict[str, Any]:
-    """PELT change points of the lookup rate: daily bins (from the series' start) when the
-    series spans at least 14 days, else ``change_points``' default binning (clamp(N / 2, 16,
-    4096) bins); Poisson cost, BIC penalty. Times are absolute (the series' epoch seconds),
-    rates in lookups per second with their exact 95 % Poisson interval."""
+def change_point_width(series: EventSeries, machine_period: float | None = None) -> float:
+    """Bins for the rate change points: a day when the series spans at least 14 days; else
+    ``change_points``' default (the window in clamp(N / 2, 16, 4096) bins), widened to four
+    machine periods (at most 1/16 of the window) so that a machine's own beat is not taken for
+    changes of its rate."""
+    if series.duration >= DAILY_CHANGE_POINTS:
+        return 86400.0
+    width = series.duration / min(max(series.total_count // 2, 16), 4096)
+    if machine_period is not None and math.isfinite(machine_period) and machine_period > 0:
+        width = max(width, min(4.0 * machine_period, series.duration / 16.0))
+    return width
+
+
+def rate_change_points(series: EventSeries, machine_period: float | None = None) -> dict[str, Any]:
+    """PELT change points of the lookup rate in bins of :func:`change_point_width`; Poisson
+    cost, BIC penalty. Times are absolute (the series' epoch seconds), rates in lookups per
+    second with their exact 95 % Poisson interval."""
     if series.n_events < 2 or series.duration <= 0:
         return {"status": "insufficient_data"}
-    width = 86400.0 if series.duration >= DAILY_CHANGE_POINTS else None
+    width = change_point_width(series, machine_period)
     cp = change_points(series, bin_width=width, penalty="bic")
     segments = [
         {

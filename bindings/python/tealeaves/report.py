@@ -29,8 +29,8 @@ import numpy as np
 
 from . import _report_plots as plots
 from ._report_html import LABEL_WORDS, SIGNIFICANCE_LEVELS, render_page, render_series
-from .analyze import DAILY_CHANGE_POINTS, auto_bin_width, lockstep_pairs, z2_fmax
 from .analyze import MAX_FREQUENCIES as MAX_FREQUENCIES  # re-exported
+from .analyze import auto_bin_width, change_point_width, lockstep_pairs, z2_fmax
 from .bursts import bayesian_blocks, change_points, outages
 from .interarrivals import interarrival
 from .periodicity import detect_periods, periodic_spans
@@ -281,9 +281,9 @@ def _analyze(series: EventSeries, marks: np.ndarray | None, zones: list[Any], se
         )
     out["blocks"] = bayesian_blocks(series, p0=0.05) if n >= 1 else None
     out["changes"] = None
-    if n >= 2 and series.duration > 0:  # daily bins for long series, as analyze does
-        daily = series.duration >= DAILY_CHANGE_POINTS
-        out["changes"] = change_points(series, bin_width=86400.0 if daily else None)
+    if n >= 2 and series.duration > 0:  # the bins analyze uses
+        width = change_point_width(series, out["verdict"].period_s)
+        out["changes"] = change_points(series, bin_width=width)
     out["outages"] = outages(series) if n >= 2 else None
     out["rhythms"] = [rhythm(series, tz=z) for z in zones] if n >= 1 else []
     out["tzfit"] = None
