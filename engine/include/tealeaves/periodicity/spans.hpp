@@ -55,9 +55,9 @@ struct PeriodSpans {
   std::size_t n_testable = 0;  // Tarone's K: the size of the correction
   std::vector<SpanWindow> windows;
   std::vector<Span> spans;  // runs of consecutive significant windows
-  // First tick whose next gap is "on" in the first significant window, and the end of the last
-  // "on" gap in the last one (NaN when no window is significant): the beat's first and last
-  // seen beats.
+  // The first tick with an "on" partner in the first significant window, and the last "on"
+  // partner of a tick in the last one (NaN when no window is significant): the beat's first
+  // and last seen beats.
   double first_beat = 0.0, last_beat = 0.0;
   std::string null;
   std::string correction;
