@@ -224,6 +224,9 @@ void register_bursts(py::module_& m) {
         py::arg("level") = 0.95);
   m.def("kleinberg", &kleinberg, kKleinbergDoc, py::arg("series"), py::kw_only(),
         py::arg("s") = 2.0, py::arg("gamma") = 1.0, py::arg("levels") = 2);
+  m.def("default_change_bin_width", &bu::default_change_bin_width,
+        "change_points' automatic bin width: the window in clamp(N / 2, 16, 4096) bins",
+        py::arg("series"));
   m.def("change_points", &change_points, kChangePointsDoc, py::arg("series"), py::kw_only(),
         py::arg("bin_width") = 0.0, py::arg("penalty") = "bic", py::arg("penalty_value") = 0.0,
         py::arg("min_size") = 2, py::arg("level") = 0.95);

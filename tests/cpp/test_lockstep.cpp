@@ -161,4 +161,6 @@ TEST_CASE("lockstep: bad arguments are named") {
   o.max_shift = 3.0;
   CHECK_THROWS_WITH_AS(timeline::lockstep(s, s, o), doctest::Contains("max_shift"),
                        std::invalid_argument);
+  o.n_surrogates = 0;  // counts only: no rotation, so no shift to check
+  CHECK(timeline::lockstep(s, s, o).k_a == 3);
 }

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _core
 from .bursts import bayesian_blocks, change_points, outages
 from .interarrivals import interarrival
 from .lockstep import lockstep
@@ -247,7 +248,7 @@ def change_point_width(series: EventSeries, machine_period: float | None = None)
     changes of its rate."""
     if series.duration >= DAILY_CHANGE_POINTS:
         return 86400.0
-    width = series.duration / min(max(series.total_count // 2, 16), 4096)
+    width = _core.bursts.default_change_bin_width(series._impl)
     if machine_period is not None and math.isfinite(machine_period) and machine_period > 0:
         width = max(width, min(4.0 * machine_period, series.duration / 16.0))
     return width

@@ -201,7 +201,7 @@ def lockstep(
         sa._impl,
         sb._impl,
         tolerance=tol,
-        max_shift=2.0 * tol + 1.0 if shift is None else shift,
+        max_shift=600.0 if shift is None else shift,  # None: counts only, no surrogates
         n_surrogates=0 if shift is None else n_surrogates,
         seed=seed,
         threads=threads,

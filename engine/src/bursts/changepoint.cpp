@@ -66,6 +66,12 @@ Partition pelt_poisson(std::span<const double> counts, std::span<const double> e
   return out;
 }
 
+double default_change_bin_width(const EventSeries& series) {
+  const double n =
+      std::clamp(std::floor(static_cast<double>(series.total_count()) / 2.0), 16.0, 4096.0);
+  return series.duration() / n;
+}
+
 ChangePoints change_points(const EventSeries& series, const ChangePointOptions& o) {
   require(!series.empty(), "series", "has no events");
   require(std::isfinite(o.bin_width) && o.bin_width >= 0.0, "bin_width",
@@ -75,13 +81,7 @@ ChangePoints change_points(const EventSeries& series, const ChangePointOptions& 
   require(series.duration() > 0.0, "series", "spans no time");
   ChangePoints out;
   out.level = o.level;
-  if (o.bin_width > 0.0) {
-    out.bin_width = o.bin_width;
-  } else {
-    const double n =
-        std::clamp(std::floor(static_cast<double>(series.total_count()) / 2.0), 16.0, 4096.0);
-    out.bin_width = series.duration() / n;
-  }
+  out.bin_width = o.bin_width > 0.0 ? o.bin_width : default_change_bin_width(series);
   const spectral::BinnedCounts binned = spectral::bin_events(series, out.bin_width);
   const std::size_t m = binned.counts.size();
   out.n_bins = m;

@@ -99,10 +99,11 @@ Lockstep lockstep(const EventSeries& a, const EventSeries& b, const LockstepOpti
   require(!b.empty(), "b", "has no lookups");
   require(std::isfinite(o.tolerance) && o.tolerance > 0.0, "tolerance",
           "must be positive and finite, got " + format_number(o.tolerance));
-  require(std::isfinite(o.max_shift) && o.max_shift > 2.0 * o.tolerance, "max_shift",
+  require(o.n_surrogates == 0 || (std::isfinite(o.max_shift) && o.max_shift > 2.0 * o.tolerance),
+          "max_shift",
           "must exceed twice the tolerance (" + format_number(2.0 * o.tolerance) + " s), got " +
               format_number(o.max_shift));
-  require(a.exposure() > 0.0, "a", "has no observed time to rotate in");
+  require(o.n_surrogates == 0 || a.exposure() > 0.0, "a", "has no observed time to rotate in");
   Lockstep out;
   out.n_a = a.size();
   out.n_b = b.size();

@@ -40,6 +40,9 @@ struct ChangePoints {
 
 ChangePoints change_points(const EventSeries& series, const ChangePointOptions& options = {});
 
+// The automatic bin width: the window cut into clamp(floor(N / 2), 16, 4096) bins.
+double default_change_bin_width(const EventSeries& series);
+
 // Segment cost of count n over exposure e.
 double poisson_cost(double n, double e);
 

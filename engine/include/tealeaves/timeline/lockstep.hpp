@@ -29,7 +29,7 @@ namespace tealeaves::timeline {
 
 struct LockstepOptions {
   double tolerance = 2.0;          // seconds, > 0
-  double max_shift = 600.0;        // seconds, > 2 tolerance
+  double max_shift = 600.0;        // seconds, > 2 tolerance (unused without surrogates)
   std::size_t n_surrogates = 999;  // 0: counts and lags only (p-values NaN)
   std::uint64_t seed = 0;
   std::size_t threads = 0;  // 0: all
